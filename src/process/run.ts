@@ -1,0 +1,82 @@
+// The one place grove starts subprocesses. argv arrays only: nothing is ever parsed by a shell
+// unless the user's own command is passed to `sh -c` on purpose (builds), and then as one argument.
+import { execa, type ResultPromise } from 'execa';
+import { CommandFailed, MissingProgram } from '../errors.js';
+
+export interface RunOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  /** Data for stdin. */
+  input?: string;
+  /** Don't throw on a non-zero exit; the caller inspects `exitCode`. */
+  allowFailure?: boolean;
+  /** Called with each stderr line as it arrives (progress). */
+  onStderrLine?: (line: string) => void;
+  /** Called with each stdout line as it arrives. */
+  onStdoutLine?: (line: string) => void;
+  signal?: AbortSignal;
+  /** Milliseconds; the process is killed (SIGTERM, then SIGKILL) after that. */
+  timeout?: number;
+  /** Debian package to name when the program is missing. */
+  debianPackage?: string;
+}
+
+export interface RunResult {
+  argv: readonly string[];
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+}
+
+/** Runs argv[0] with argv[1..]; throws CommandFailed on failure unless allowFailure. */
+export async function run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  const [file, ...args] = argv;
+  if (!file) throw new Error('run: empty argv');
+  const child: ResultPromise = execa(file, args, {
+    cwd: opts.cwd,
+    env: opts.env,
+    extendEnv: true,
+    input: opts.input,
+    stdin: opts.input === undefined ? 'ignore' : 'pipe',
+    reject: false,
+    stripFinalNewline: false,
+    cancelSignal: opts.signal,
+    timeout: opts.timeout,
+    forceKillAfterDelay: 2000,
+  });
+  if (opts.onStderrLine) forEachLine(child.stderr, opts.onStderrLine);
+  if (opts.onStdoutLine) forEachLine(child.stdout, opts.onStdoutLine);
+  const r = await child;
+  if (r.code === 'ENOENT' || (r.failed && r.exitCode === undefined && /ENOENT/.test(String(r.message)))) {
+    throw new MissingProgram(file, opts.debianPackage ?? file);
+  }
+  const result: RunResult = {
+    argv,
+    stdout: String(r.stdout ?? ''),
+    stderr: String(r.stderr ?? ''),
+    exitCode: r.exitCode ?? null,
+    signal: r.signal ?? null,
+    timedOut: Boolean(r.timedOut),
+  };
+  if (!opts.allowFailure && (result.exitCode !== 0 || result.signal)) {
+    throw new CommandFailed(argv, result.exitCode, result.stderr, result.signal ?? undefined);
+  }
+  return result;
+}
+
+function forEachLine(stream: NodeJS.ReadableStream | null, fn: (line: string) => void): void {
+  if (!stream) return;
+  let buf = '';
+  stream.on('data', (chunk: Buffer | string) => {
+    buf += chunk.toString();
+    // ostree's progress rewrites one line with \r; treat \r as a line end too.
+    const parts = buf.split(/\r\n|\n|\r/);
+    buf = parts.pop() ?? '';
+    for (const p of parts) if (p.trim()) fn(p);
+  });
+  stream.on('end', () => {
+    if (buf.trim()) fn(buf);
+  });
+}
