@@ -1,0 +1,115 @@
+// One sysroot (`/` on a host, a temp dir for a sandbox machine): `ostree admin ... --sysroot=PATH`.
+//
+// Traps (2022.7) callers must know:
+// - deploy, undeploy and cleanup prune the sysroot repo at depth 0: commits that are neither a ref
+//   tip nor deployed are deleted, including history pulled with --depth / --commit-metadata-only.
+//   Use `noPrune` and protect commits with refs.
+// - Without `retain`, deploying on a non-booted sysroot drops the other deployments of the stateroot
+//   (except pinned ones).
+// - Indexes shift after every write: map `checksum.serial` to an index right before using one.
+// - A failed deploy (e.g. "Tree contains both /etc and /usr/etc") can leave its deployment
+//   directory behind under ostree/deploy/<os>/deploy/; `cleanup` removes it.
+import * as nodePath from 'node:path';
+import { deploymentIndex, positional } from './check-arguments.js';
+import { MissingOstreeFeature } from './missing-feature.js';
+import type { Ostree } from './ostree.js';
+import { parseAdminStatus } from './parse-admin-status.js';
+import type { Repo } from './repo.js';
+import type { Deployment } from './types.js';
+
+export interface DeployOptions {
+  /** Stateroot (`--os`); 2022.7 has no `--stateroot`. */
+  os: string;
+  /** Kernel arguments (`--karg=NAME=VALUE`); without any, the merge deployment's are kept. */
+  karg?: string[];
+  /** Keep the other deployments (see the trap above). */
+  retain?: boolean;
+  /** Don't prune the sysroot repo after deploying (see the trap above). */
+  noPrune?: boolean;
+  /** Add the deployment after the default instead of making it the default. */
+  notAsDefault?: boolean;
+  /** Don't take /etc and kernel arguments from the merge deployment. */
+  noMerge?: boolean;
+  /** Origin keyfile to write for the deployment. */
+  originFile?: string;
+}
+
+export class Sysroot {
+  constructor(
+    private readonly ostree: Ostree,
+    readonly path: string,
+  ) {}
+
+  private get sysrootArg(): string {
+    return `--sysroot=${this.path}`;
+  }
+
+  /** `<sysroot>/ostree/repo`. */
+  repo(): Repo {
+    return this.ostree.repo(nodePath.join(this.path, 'ostree', 'repo'));
+  }
+
+  /** Creates the directory layout (boot, ostree/repo, sysroot, ...) in an existing directory. */
+  async initFs(): Promise<void> {
+    await this.ostree.exec(['admin', 'init-fs', positional('sysroot path', this.path)]);
+  }
+
+  /** Creates the stateroot `ostree/deploy/<os>` (with its var). */
+  async osInit(os: string): Promise<void> {
+    await this.ostree.exec(['admin', 'os-init', this.sysrootArg, positional('stateroot', os)]);
+  }
+
+  async deploy(refspec: string, opts: DeployOptions): Promise<void> {
+    await this.ostree.exec(deployArgs(this.path, refspec, opts));
+  }
+
+  /** Index from status() just before; ostree 2022.7 would turn junk into 0, so it is checked here. */
+  async undeploy(index: number): Promise<void> {
+    await this.ostree.exec(['admin', 'undeploy', this.sysrootArg, deploymentIndex(index)]);
+  }
+
+  async pin(index: number, pinned: boolean): Promise<void> {
+    const args = ['admin', 'pin', this.sysrootArg];
+    if (!pinned) args.push('--unpin');
+    args.push(deploymentIndex(index));
+    await this.ostree.exec(args);
+  }
+
+  /** Deployments in boot order (index 0 = default), parsed from `ostree admin status`. */
+  async status(): Promise<Deployment[]> {
+    const r = await this.ostree.exec(['admin', 'status', this.sysrootArg]);
+    return parseAdminStatus(r.stdout, this.path);
+  }
+
+  /**
+   * Makes deployment `index` the default. Throws MissingOstreeFeature where `admin set-default`
+   * does not exist (before 2023.6); callers fall back (e.g. redeploy).
+   */
+  async setDefault(index: number): Promise<void> {
+    const arg = deploymentIndex(index);
+    const caps = await this.ostree.capabilities();
+    if (!caps.setDefault) {
+      const { version } = await this.ostree.version();
+      throw new MissingOstreeFeature('`ostree admin set-default`', version, '2023.6');
+    }
+    await this.ostree.exec(['admin', 'set-default', this.sysrootArg, arg]);
+  }
+
+  /** Deletes undeployed deployment dirs and prunes the repo (depth 0, see the trap above). */
+  async cleanup(): Promise<void> {
+    await this.ostree.exec(['admin', 'cleanup', this.sysrootArg]);
+  }
+}
+
+/** The argv of `ostree admin deploy` (exported for tests and --dry-run). */
+export function deployArgs(sysroot: string, refspec: string, opts: DeployOptions): string[] {
+  const args = ['admin', 'deploy', `--sysroot=${sysroot}`, `--os=${positional('stateroot', opts.os)}`];
+  for (const k of opts.karg ?? []) args.push(`--karg=${k}`);
+  if (opts.retain) args.push('--retain');
+  if (opts.noPrune) args.push('--no-prune');
+  if (opts.notAsDefault) args.push('--not-as-default');
+  if (opts.noMerge) args.push('--no-merge');
+  if (opts.originFile) args.push(`--origin-file=${opts.originFile}`);
+  args.push(positional('refspec', refspec));
+  return args;
+}
