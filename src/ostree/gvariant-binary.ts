@@ -178,7 +178,9 @@ export interface DecodeOptions {
 /** Decodes `bytes` as one value of type `type` (a type string or a parsed GType). */
 export function decodeGVariant(type: string | GType, bytes: Uint8Array, opts: DecodeOptions = {}): GValue {
   const t = typeof type === 'string' ? parseType(type) : type;
-  return new Decoder(opts.littleEndian ?? true).decode(t, bytes, '');
+  // A plain view, so that a Buffer passed in does not leak Buffer semantics (or type) into values.
+  const plain = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return new Decoder(opts.littleEndian ?? true).decode(t, plain, '');
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -272,7 +274,7 @@ class Decoder {
   }
 
   private array(element: GType, b: Uint8Array, path: string): GValue {
-    if (element.kind === 'basic' && element.code === 'y') return b.slice();
+    if (element.kind === 'basic' && element.code === 'y') return new Uint8Array(b);
     const out: GValue[] = [];
     if (b.length === 0) return out;
     const size = element.fixedSize;
