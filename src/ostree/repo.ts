@@ -151,11 +151,14 @@ export class Repo {
   /**
    * Ref names, remote ones as `remote:ref`. `prefix` is a plain string prefix, filtered here:
    * `ostree refs PREFIX` matches whole path components only, strips the prefix from what it prints,
-   * and rejects a trailing '/' (2022.7).
+   * and rejects a trailing '/' (2022.7). Sorted: ostree prints them in hash-table order.
    */
   async refs(opts: { prefix?: string } = {}): Promise<string[]> {
     const r = await this.exec(['refs', this.repoArg, '--list']);
-    const all = r.stdout.split('\n').filter((l) => l.length > 0);
+    const all = r.stdout
+      .split('\n')
+      .filter((l) => l.length > 0)
+      .sort();
     const prefix = opts.prefix;
     return prefix ? all.filter((ref) => ref.startsWith(prefix)) : all;
   }
