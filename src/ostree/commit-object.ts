@@ -3,17 +3,11 @@
 // root dirtree checksum, root dirmeta checksum. The object's SHA-256 is the commit checksum.
 import { createHash } from 'node:crypto';
 import { decodeGVariant, GVariantError, Variant, type GValue } from './gvariant-binary.js';
+import type { Package } from './types.js';
+
+export type { Package } from './types.js';
 
 export const COMMIT_GVARIANT_TYPE = '(a{sv}aya(say)sstayay)';
-
-/** One entry of `rpmostree.rpmdb.pkglist`. Same shape as the Package of src/ostree/index.ts. */
-export interface Package {
-  name: string;
-  epoch: string;
-  version: string;
-  release: string;
-  arch: string;
-}
 
 export interface CommitObject {
   /** Commit metadata with each value taken out of its variant (`x`/`t` values are bigint). */
