@@ -35,7 +35,10 @@ export interface CommitInfo {
 }
 
 export interface PullProgress {
-  /** Objects (metadata + content) fetched so far; counted from verbose output when no TTY. */
+  /**
+   * Objects (metadata + content) fetched so far. Without a TTY it is counted from `pull -v` lines,
+   * which not every object produces: an undercount while running, exact in the final (done) one.
+   */
   fetchedObjects: number;
   /** Known only from ostree's TTY line "Receiving objects: 45% (x/y)"; null otherwise. */
   totalObjects: number | null;

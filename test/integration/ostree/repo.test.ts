@@ -1,6 +1,8 @@
 // Repo against real ostree in temp dirs: commit, layering, metadata, log/show, refs, diff, prune,
 // pulls over file:// (full, metadata-only with depth) and partial commits.
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandFailed } from '../../../src/errors.js';
@@ -157,6 +159,38 @@ describe('Repo (real ostree)', () => {
     expect(await client.hasCommit(c[2]!)).toEqual({ present: true, partial: false });
     expect(await client.hasCommit(c[0]!)).toEqual({ present: true, partial: true });
     expect(await client.hasCommit('f'.repeat(64))).toEqual({ present: false, partial: false });
+  });
+
+  it('reports live progress on an HTTP pull (ostree -v object writes, then the summary)', async () => {
+    // A minimal static server over the archive repo; the shared fixture server lives in fixtures/.
+    const http = createServer((req, res) => {
+      const file = join(server.path, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+      readFile(file).then(
+        (body) => res.end(body),
+        () => res.writeHead(404).end(),
+      );
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = http.address() as AddressInfo;
+      const client = ostree.repo(join(dir, 'http-client'));
+      await client.init('bare-user');
+      await client.remoteAdd('origin', `http://127.0.0.1:${port}`);
+      const seen: PullProgress[] = [];
+      await client.pull('origin', ['os/main'], { depth: -1, onProgress: (p) => seen.push(p) });
+      const live = seen.filter((p) => !p.done);
+      expect(live.length).toBeGreaterThan(3);
+      expect(live.map((p) => p.fetchedObjects)).toEqual([...live.keys()].map((i) => i + 1));
+      const last = seen.at(-1)!;
+      expect(last.done).toBe(true);
+      expect(last.line).toMatch(/content objects fetched; \d+ (B|KiB) transferred/);
+      // Live counts come from "write of … complete" lines, which not every object gets (20 fetched,
+      // 16 such lines here on 2022.7): approximate while running, exact at the end.
+      expect(last.fetchedObjects).toBeGreaterThanOrEqual(live.at(-1)!.fetchedObjects);
+      expect(last.bytes).toBeGreaterThan(0);
+    } finally {
+      await new Promise((resolve) => http.close(resolve));
+    }
   });
 
   it('pulls a depth of history and names the first missing parent', async () => {
