@@ -22,6 +22,8 @@ export interface DeployOptions {
   os: string;
   /** Kernel arguments (`--karg=NAME=VALUE`); without any, the merge deployment's are kept. */
   karg?: string[];
+  /** Kernel arguments appended as given (`--karg-append`), repeats kept (console=tty0 console=ttyS0). */
+  kargAppend?: string[];
   /** Keep the other deployments (see the trap above). */
   retain?: boolean;
   /** Don't prune the sysroot repo after deploying (see the trap above). */
@@ -105,6 +107,7 @@ export class Sysroot {
 export function deployArgs(sysroot: string, refspec: string, opts: DeployOptions): string[] {
   const args = ['admin', 'deploy', `--sysroot=${sysroot}`, `--os=${positional('stateroot', opts.os)}`];
   for (const k of opts.karg ?? []) args.push(`--karg=${k}`);
+  for (const k of opts.kargAppend ?? []) args.push(`--karg-append=${k}`);
   if (opts.retain) args.push('--retain');
   if (opts.noPrune) args.push('--no-prune');
   if (opts.notAsDefault) args.push('--not-as-default');

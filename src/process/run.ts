@@ -17,6 +17,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Milliseconds; the process is killed (SIGTERM, then SIGKILL) after that. */
   timeout?: number;
+  /** Connect the child to our terminal (stdin, stdout, stderr) instead of capturing. */
+  inherit?: boolean;
   /** Debian package to name when the program is missing. */
   debianPackage?: string;
 }
@@ -38,8 +40,9 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
     cwd: opts.cwd,
     env: opts.env,
     extendEnv: true,
-    input: opts.input,
-    stdin: opts.input === undefined ? 'ignore' : 'pipe',
+    ...(opts.inherit
+      ? { stdio: 'inherit' as const }
+      : { input: opts.input, stdin: opts.input === undefined ? ('ignore' as const) : ('pipe' as const) }),
     reject: false,
     stripFinalNewline: false,
     cancelSignal: opts.signal,

@@ -1,0 +1,102 @@
+// Puts a candidate in front of the boot menu: pull it (protected by a grove/ ref), deploy it as
+// the next boot without pruning other history, and drop the candidates that no longer matter.
+import { sameId, undeployById, type DeploymentId } from '../trees/deployment-index.js';
+import type { BisectEnv } from './bisect-env.js';
+import type { BisectState, StoredCommit } from './state.js';
+import type { StateStore } from './state.js';
+
+export function candidateRef(checksum: string): string {
+  return `grove/bisect/${checksum}`;
+}
+
+/** Makes sure the commit's full content is in the sysroot repo and protected by a ref. */
+export async function ensurePulled(
+  env: BisectEnv,
+  state: BisectState,
+  commit: StoredCommit,
+): Promise<boolean> {
+  const repo = env.ostree.sysroot(env.sysroot).repo();
+  const have = await repo.hasCommit(commit.checksum);
+  let pulled = false;
+  if (!have.present || have.partial) {
+    await repo.pull(state.remote, [commit.checksum], {
+      onProgress: (progress) =>
+        env.emit({ kind: 'pull', checksum: commit.checksum, version: commit.version, progress }),
+    });
+    pulled = true;
+  }
+  const ref = candidateRef(commit.checksum);
+  // `pull REMOTE CSUM` writes no ref, and every deploy prunes unreferenced commits: protect it now.
+  await repo.refCreate(ref, commit.checksum, { force: true });
+  if (!state.refs.includes(ref)) state.refs.push(ref);
+  return pulled;
+}
+
+export async function deployCandidate(
+  env: BisectEnv,
+  store: StateStore,
+  state: BisectState,
+  commit: StoredCommit,
+): Promise<DeploymentId> {
+  const sysroot = env.ostree.sysroot(env.sysroot);
+  // Already deployed for the next boot (a command re-run after a crash, or a prefetch): done.
+  const existing = state.expected;
+  if (existing && existing.checksum === commit.checksum && existing.serial >= 0) {
+    const deployments = await sysroot.status();
+    const d = deployments.find((x) => sameId(x, existing));
+    if (d && d.index === 0) return existing;
+  }
+  // Record the intent before the side effect: a killed process leaves a state that says which
+  // candidate was being deployed, and the next command finishes the job.
+  state.expected = {
+    checksum: commit.checksum,
+    serial: -1,
+    stateroot: state.stateroot,
+    bootIdAtDeploy: await env.machine.bootId(),
+    deployedAt: new Date().toISOString(),
+  };
+  await store.save(state);
+
+  const waited = await ensurePulled(env, state, commit);
+  env.emit({ kind: 'pulled', checksum: commit.checksum, version: commit.version, waited });
+  await store.save(state);
+
+  env.emit({ kind: 'deploy', checksum: commit.checksum, version: commit.version });
+  await sysroot.deploy(commit.checksum, { os: state.stateroot, retain: true, noPrune: true });
+  const after = await sysroot.status();
+  const mine = after.filter((d) => d.stateroot === state.stateroot && d.checksum === commit.checksum);
+  const fresh = mine.reduce((a, b) => (b.serial > a.serial ? b : a));
+  const id: DeploymentId = { stateroot: fresh.stateroot, checksum: fresh.checksum, serial: fresh.serial };
+  state.expected = { ...state.expected, serial: id.serial };
+  state.deployed.push(id);
+  await store.save(state);
+
+  await dropStaleCandidates(env, store, state, id);
+  return id;
+}
+
+/** Removes candidate deployments that are neither booted, the original, nor the one to boot next. */
+export async function dropStaleCandidates(
+  env: BisectEnv,
+  store: StateStore,
+  state: BisectState,
+  keep: DeploymentId | null,
+): Promise<void> {
+  const sysroot = env.ostree.sysroot(env.sysroot);
+  const booted = await env.machine.booted();
+  const remaining: DeploymentId[] = [];
+  for (const d of state.deployed) {
+    const protectedTree =
+      (keep && sameId(d, keep)) || (booted && sameId(d, booted)) || sameId(d, state.original);
+    if (protectedTree) {
+      remaining.push(d);
+      continue;
+    }
+    if (await undeployById(sysroot, d)) {
+      const version = state.commits.find((c) => c.checksum === d.checksum)?.version ?? null;
+      env.emit({ kind: 'undeploy', checksum: d.checksum, serial: d.serial, version });
+    }
+  }
+  state.deployed = remaining;
+  await store.save(state);
+}

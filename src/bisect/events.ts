@@ -1,0 +1,16 @@
+// What the bisect core reports while it works. It never prints: src/cli renders these.
+import type { PullProgress } from '../ostree/index.js';
+import type { Verdict } from './state.js';
+
+export type BisectEvent =
+  | { kind: 'list'; fetched: number }
+  | { kind: 'pull'; checksum: string; version: string | null; progress: PullProgress }
+  | { kind: 'pulled'; checksum: string; version: string | null; waited: boolean }
+  | { kind: 'deploy'; checksum: string; version: string | null }
+  | { kind: 'undeploy'; checksum: string; serial: number; version: string | null }
+  | { kind: 'inferred'; checksum: string; version: string | null; verdict: Verdict; sameAs: string }
+  | { kind: 'did-not-boot'; expected: string; expectedVersion: string | null; booted: string | null }
+  | { kind: 'missing-history'; missing: Array<{ checksum: string; reason: string }>; gapAfterGood: boolean }
+  | { kind: 'note'; message: string };
+
+export type Emit = (e: BisectEvent) => void;

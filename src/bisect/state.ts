@@ -1,0 +1,117 @@
+// The bisection's state: one JSON document, schema-versioned, written atomically and fsync'd
+// before every side effect. Candidates are listed once at start and kept here, because the
+// sysroot prunes history metadata on every deploy.
+import { join } from 'node:path';
+import { rename } from 'node:fs/promises';
+import { UserError } from '../errors.js';
+import type { Package } from '../ostree/index.js';
+import type { AmbiguousResult, BisectResult } from './result.js';
+import { readJsonFile, writeJsonDurably } from '../state/atomic-file.js';
+import { groveVarDir } from '../state/paths.js';
+
+export const STATE_SCHEMA = 1;
+
+export type Verdict = 'good' | 'bad' | 'skip';
+
+export interface StoredCommit {
+  checksum: string;
+  parent: string | null;
+  version: string | null;
+  /** ISO 8601 */
+  timestamp: string;
+  subject: string;
+  /** Root dirtree + dirmeta: equal for commits with identical content. */
+  rootTree: string | null;
+  packages: Package[] | null;
+  /** False when a --package filter leaves this commit out of the candidates. */
+  eligible: boolean;
+}
+
+export interface RecordedVerdict {
+  verdict: Verdict;
+  /** user: given by a verdict command; run: by `bisect run`; inferred: same content as a judged commit;
+   * did-not-boot: the candidate was deployed but the machine booted something else. */
+  source: 'user' | 'run' | 'inferred' | 'did-not-boot' | 'replay';
+  at: string;
+  step: number;
+  note?: string;
+}
+
+export interface DeployedCandidate {
+  checksum: string;
+  serial: number;
+  stateroot: string;
+}
+
+export interface BisectState {
+  schema: typeof STATE_SCHEMA;
+  startedAt: string;
+  terms: { old: string; new: string };
+  stateroot: string;
+  remote: string;
+  ref: string;
+  baseUrl: string;
+  /** The tree the user started from: pinned for the duration, default again after reset. */
+  original: DeployedCandidate & { wasPinned: boolean };
+  good: string;
+  bad: string;
+  /** good first, bad last, oldest to newest. */
+  commits: StoredCommit[];
+  missing: Array<{ checksum: string; reason: string }>;
+  gapAfterGood: boolean;
+  packageGlobs: string[];
+  didNotBoot: 'skip' | 'bad';
+  verdicts: Record<string, RecordedVerdict>;
+  /** The candidate deployed for the next boot, and how to tell that a reboot happened since. */
+  expected: (DeployedCandidate & { bootIdAtDeploy: string | null; deployedAt: string }) | null;
+  /** Deployments grove made for candidates (removed at reset). */
+  deployed: DeployedCandidate[];
+  /** Refs grove created under grove/ (deleted at reset). */
+  refs: string[];
+  step: number;
+  /** Set when the bisection has ended: the answer, computed once (it may need pulls). */
+  result: BisectResult | null;
+  /** Set when only skipped commits are left. */
+  ambiguous: AmbiguousResult | null;
+}
+
+export function bisectDir(sysroot: string, stateroot: string): string {
+  return join(groveVarDir(sysroot, stateroot), 'bisect');
+}
+
+export class StateStore {
+  constructor(readonly dir: string) {}
+  get file(): string {
+    return join(this.dir, 'state.json');
+  }
+  get logFile(): string {
+    return join(this.dir, 'log');
+  }
+  get lastFile(): string {
+    return join(this.dir, 'last.json');
+  }
+
+  async load(): Promise<BisectState | null> {
+    const s = await readJsonFile<BisectState>(this.file, 'bisect state');
+    if (s === null) return null;
+    if (typeof s !== 'object' || s.schema !== STATE_SCHEMA || !Array.isArray(s.commits) || !s.verdicts) {
+      throw new UserError(
+        `bisect state ${this.file} is not one this grove understands (schema ${String((s as { schema?: unknown }).schema)}). Move it away to start over; nothing was changed.`,
+      );
+    }
+    return s;
+  }
+
+  async save(state: BisectState): Promise<void> {
+    await writeJsonDurably(this.file, state);
+  }
+
+  /** After reset: the finished state is kept as last.json (refine starts from it). */
+  async archive(): Promise<void> {
+    await rename(this.file, this.lastFile);
+  }
+
+  async loadLast(): Promise<BisectState | null> {
+    return readJsonFile<BisectState>(this.lastFile, 'last bisect state');
+  }
+}

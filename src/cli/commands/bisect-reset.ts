@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { resetBisect } from '../../bisect/reset.js';
+import { openBisect } from '../bisect-env.js';
+import { addGlobalOptions } from '../global-options.js';
+
+export function registerBisectReset(bisect: Command): void {
+  addGlobalOptions(
+    bisect
+      .command('reset')
+      .description('end the bisection: the tree you started from boots next, candidates are removed')
+      .option('--keep', 'keep the candidate trees as ordinary deployments'),
+  ).action(async function (this: Command, flags: { keep?: boolean }) {
+    const b = await openBisect(this);
+    const r = await b.locked(() => resetBisect(b.env, { keep: flags.keep }));
+    const o = r.original;
+    b.ctx.out.result(
+      () =>
+        [
+          `${o.version ?? ''} (${o.checksum.slice(0, 10)}.${o.serial}) is the default tree again.`.trim(),
+          r.removed.length ? `Removed ${r.removed.length} candidate tree(s).` : '',
+          r.kept.length ? `Kept ${r.kept.length} candidate tree(s) as ordinary trees.` : '',
+          r.deferred.length
+            ? `The running candidate stays until you reboot; the next 'grove bisect reset' removes it.`
+            : '',
+          r.cleanedUp.length ? `Removed ${r.cleanedUp.length} candidate(s) left by the last reset.` : '',
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      () => r,
+    );
+  });
+}

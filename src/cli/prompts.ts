@@ -1,0 +1,56 @@
+// The only module that prompts. Commands call these only when CliContext.interactive is true
+// (a terminal, no --yes, no --json); otherwise they need their arguments.
+import { confirm as inqConfirm, select } from '@inquirer/prompts';
+import type { BisectEnv } from '../bisect/bisect-env.js';
+import { listTrees } from '../trees/list-trees.js';
+import { roleNames } from '../trees/tree-roles.js';
+import { formatDate } from './render/format.js';
+
+export async function confirm(message: string, dflt: boolean): Promise<boolean> {
+  return inqConfirm({ message, default: dflt });
+}
+
+export async function choose<T extends string>(
+  message: string,
+  choices: Array<{ value: T; name: string }>,
+): Promise<T> {
+  return select({ message, choices });
+}
+
+/** `grove bisect start` without arguments: pick the good and bad trees from the deployments. */
+export async function pickStartTrees(env: BisectEnv, good?: string): Promise<{ good: string; bad: string }> {
+  const trees = await listTrees(env);
+  const choices = trees.map((t) => ({
+    value: t.checksum,
+    name: `${t.index}  ${t.version ?? '-'}  ${t.checksum.slice(0, 10)}  ${t.timestamp ? formatDate(t.timestamp) : ''}  ${roleNames(t).join(', ')}`,
+  }));
+  const bad = await select({
+    message: 'Which tree is broken (bad)?',
+    choices,
+    default: trees.find((t) => t.booted)?.checksum,
+  });
+  const g =
+    good ??
+    (await select({
+      message: 'Which tree worked (good)?',
+      choices: choices.filter((c) => c.value !== bad),
+      default: trees.find((t) => t.rollback)?.checksum,
+    }));
+  return { good: g, bad };
+}
+
+export type VerdictChoice = 'good' | 'bad' | 'skip' | 'retry' | 'back' | 'quit';
+
+export async function askVerdict(terms: { old: string; new: string }, what: string): Promise<VerdictChoice> {
+  return select<VerdictChoice>({
+    message: `How is ${what}?`,
+    choices: [
+      { value: 'good', name: `${terms.old}: it works` },
+      { value: 'bad', name: `${terms.new}: it is broken` },
+      { value: 'skip', name: 'skip: cannot tell on this tree' },
+      { value: 'retry', name: 'retry: ask again later (nothing recorded)' },
+      { value: 'back', name: 'back: take the last verdict back' },
+      { value: 'quit', name: 'quit' },
+    ],
+  });
+}

@@ -1,0 +1,68 @@
+// Draws the core's progress events on stderr: one rewritten line on a terminal, sparse plain
+// lines otherwise (logs, CI), never on stdout.
+import type { BisectEvent } from '../../bisect/events.js';
+import { formatBytes } from './format.js';
+
+export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): (e: BisectEvent) => void {
+  const tty = Boolean(stream.isTTY);
+  let live = false;
+  let lastPlain = 0;
+  const line = (text: string) => {
+    if (tty) {
+      stream.write(`\r\x1b[K${text}`);
+      live = true;
+    }
+  };
+  const say = (text: string) => {
+    if (live) stream.write('\r\x1b[K');
+    live = false;
+    stream.write(text + '\n');
+  };
+  const v = (version: string | null, checksum: string) =>
+    `${version ?? ''} (${checksum.slice(0, 10)})`.trim();
+  return (e) => {
+    switch (e.kind) {
+      case 'list':
+        line(`listing the server's commits… ${e.fetched}`);
+        break;
+      case 'pull': {
+        const p = e.progress;
+        const total = p.totalObjects ? `/${p.totalObjects}` : '';
+        const text = `pulling ${v(e.version, e.checksum)}: ${p.fetchedObjects}${total} objects, ${formatBytes(p.bytes)}`;
+        if (tty) line(text);
+        else if (p.done || Date.now() - lastPlain > 2000) {
+          lastPlain = Date.now();
+          say(text);
+        }
+        break;
+      }
+      case 'pulled':
+        if (e.waited) say(`pulled ${v(e.version, e.checksum)}`);
+        break;
+      case 'deploy':
+        say(`deploying ${v(e.version, e.checksum)}`);
+        break;
+      case 'undeploy':
+        say(`removed candidate ${v(e.version, e.checksum)}.${e.serial}`);
+        break;
+      case 'inferred':
+        say(
+          `${v(e.version, e.checksum)} has the same content as ${e.sameAs.slice(0, 10)}: ${e.verdict} without a reboot`,
+        );
+        break;
+      case 'did-not-boot':
+        say(
+          `${v(e.expectedVersion, e.expected)} did not boot (the machine booted ${e.booted ? e.booted.slice(0, 10) : 'nothing'}): recorded as did-not-boot; your verdict was not applied to another tree`,
+        );
+        break;
+      case 'missing-history':
+        say(
+          `the server pruned ${e.missing.length} commit(s) in the range (${e.missing.map((m) => m.checksum.slice(0, 10)).join(', ')}): left out${e.gapAfterGood ? '; older history up to good is unknown' : ''}`,
+        );
+        break;
+      case 'note':
+        say(e.message);
+        break;
+    }
+  };
+}

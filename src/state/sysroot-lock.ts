@@ -1,0 +1,32 @@
+// One grove command at a time may change a sysroot. proper-lockfile makes the lock with an atomic
+// mkdir and refreshes its mtime, so a lock left by a killed process goes stale and is taken over
+// instead of blocking forever.
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import lockfile from 'proper-lockfile';
+import { UserError } from '../errors.js';
+
+export async function withSysrootLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
+  await mkdir(dirname(lockPath), { recursive: true });
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(lockPath, {
+      realpath: false,
+      stale: 30_000,
+      update: 5_000,
+      retries: { retries: 3, minTimeout: 200, maxTimeout: 1000 },
+    });
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ELOCKED') {
+      throw new UserError(
+        `another grove command is changing this system (lock ${lockPath}.lock). Wait for it to finish and try again.`,
+      );
+    }
+    throw e;
+  }
+  try {
+    return await fn();
+  } finally {
+    await release().catch(() => undefined);
+  }
+}
