@@ -1,13 +1,23 @@
 // After every change of verdicts: ask the engine what is next and make the machine ready for it.
 import type { BisectEnv } from './bisect-env.js';
 import { deployCandidate, dropStaleCandidates } from './deploy-candidate.js';
-import { nextStep, inferredVerdicts, stepsLeft as estimateSteps } from './engine/index.js';
+import { nextStep, inferredVerdicts } from './engine/index.js';
 import { engineInput } from './engine-input.js';
 import { ambiguousResult, computeResult, type AmbiguousResult, type BisectResult } from './result.js';
 import type { BisectState, StateStore, StoredCommit } from './state.js';
 
 export type Advance =
-  | { kind: 'testing'; candidate: StoredCommit; remaining: number; stepsLeft: number; step: number }
+  | {
+      kind: 'testing';
+      candidate: StoredCommit;
+      /** Commits that could still be the first bad one (after the last good, up to the first bad). */
+      remaining: number;
+      /** git's "N revisions left to test after this". */
+      leftAfterThis: number;
+      /** git's "roughly N steps" after this one. */
+      stepsLeft: number;
+      step: number;
+    }
   | { kind: 'done'; result: BisectResult }
   | { kind: 'ambiguous'; result: AmbiguousResult };
 
@@ -24,7 +34,8 @@ export async function advance(env: BisectEnv, store: StateStore, state: BisectSt
       kind: 'testing',
       candidate,
       remaining: next.remaining,
-      stepsLeft: next.stepsLeft + 1,
+      leftAfterThis: next.leftAfterThis,
+      stepsLeft: next.stepsLeft,
       step: state.step + 1,
     };
   }
@@ -67,9 +78,4 @@ function announceInferred(env: BisectEnv, state: BisectState): void {
       sameAs: source.checksum,
     });
   }
-}
-
-/** ~steps for n candidates, for messages before anything is judged. */
-export function roughSteps(n: number): number {
-  return estimateSteps(n) + 1;
 }

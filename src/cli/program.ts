@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { registerBisect } from './commands/bisect.js';
+import { registerDemo } from './commands/demo.js';
 import { registerMachineExec } from './commands/machine-exec.js';
 import { registerMachineReboot } from './commands/machine-reboot.js';
 import { registerMachineStatus } from './commands/machine-status.js';
@@ -29,6 +30,7 @@ export function createProgram(): Command {
   addGlobalOptions(program);
 
   registerBisect(program);
+  registerDemo(program);
 
   const trees = program.command('trees').description('list and manage deployed trees');
   registerTreesList(trees);

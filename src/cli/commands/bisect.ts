@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { addGlobalOptions } from '../global-options.js';
 import { registerBisectLog } from './bisect-log.js';
 import { registerBisectReset } from './bisect-reset.js';
+import { registerBisectRun } from './bisect-run.js';
 import { registerBisectStart } from './bisect-start.js';
 import { registerBisectStatus } from './bisect-status.js';
 import { bisectDefault, registerBisectVerdicts } from './bisect-verdict.js';
@@ -19,4 +20,5 @@ export function registerBisect(program: Command): void {
   registerBisectStatus(bisect);
   registerBisectLog(bisect);
   registerBisectReset(bisect);
+  registerBisectRun(bisect);
 }

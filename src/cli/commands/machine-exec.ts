@@ -8,8 +8,7 @@ export function registerMachineExec(machine: Command): void {
     machine
       .command('exec')
       .description('run a command on the booted system (on a sandbox: inside the booted tree)')
-      .argument('[command...]', 'the command and its arguments, after --')
-      .passThroughOptions(),
+      .argument('[command...]', 'the command and its arguments, after --'),
   ).action(async function (this: Command, argv: string[]) {
     if (argv.length === 0)
       throw new UsageError('machine exec needs a command: grove machine exec -- CMD [ARGS...]');

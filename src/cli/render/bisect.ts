@@ -19,7 +19,7 @@ export function renderAdvance(
   if (a.kind === 'testing') {
     const how = machineKind === 'sandbox' ? 'grove machine reboot' : 'reboot';
     return [
-      `Bisecting: ${a.remaining} commit${a.remaining === 1 ? '' : 's'} left, roughly ${a.stepsLeft} step${a.stepsLeft === 1 ? '' : 's'}.`,
+      `Bisecting: ${a.leftAfterThis} commit${a.leftAfterThis === 1 ? '' : 's'} left to test after this (roughly ${a.stepsLeft} step${a.stepsLeft === 1 ? '' : 's'}).`,
       `Deployed ${label(a.candidate)} as the next boot. Reboot to test it (${how}), then: grove bisect ${terms.old}|${terms.new}|skip`,
     ].join('\n');
   }
