@@ -152,7 +152,7 @@ function describe(e: unknown, code: string | undefined, timeoutMs: number): stri
       return 'connection refused';
     case 'ECONNRESET':
     case 'UND_ERR_SOCKET':
-      return 'the connection was closed before an answer';
+      return 'the connection broke before the whole answer arrived';
     case 'ENOTFOUND':
       return 'unknown host';
     default:

@@ -1,9 +1,16 @@
 // listRange against a generated OS history served over real HTTP on 127.0.0.1, compared with
 // what `ostree log` says about the same repository.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  commitObjectPath,
+  pruneHistory,
+  serveRepo,
+  type FaultOptions,
+  type RepoServer,
+} from '../../../fixtures/http-server.js';
 import { makeOsHistory, type OsHistory } from '../../../fixtures/os-history.js';
 import {
   CorruptRemoteObject,
@@ -16,18 +23,17 @@ import {
   type ListProgress,
   type RemoteCommit,
 } from '../../../src/builders/remote-history.js';
-import { createHttpClient } from '../../../src/http/index.js';
+import { createHttpClient, HttpError } from '../../../src/http/index.js';
 import { run } from '../../../src/process/run.js';
-import { commitPath, serveArchive, type ServedRepo, type ServeOptions } from './serve-archive.js';
 
 let dir: string;
 let history: OsHistory;
-let server: ServedRepo;
+let server: RepoServer;
 const csum = (i: number) => history.commits[i]!.checksum;
 const ostree = async (...args: string[]) => (await run(['ostree', `--repo=${history.repo}`, ...args])).stdout;
-const servers: ServedRepo[] = [];
-async function serve(faults: ServeOptions['faults'] = {}) {
-  const s = await serveArchive({ root: history.repo, faults });
+const servers: RepoServer[] = [];
+async function serve(faults: FaultOptions = {}, root = history.repo) {
+  const s = await serveRepo({ root, faults });
   servers.push(s);
   return s;
 }
@@ -36,7 +42,8 @@ const ostreeDate = (d: Date) =>
     .toISOString()
     .replace('T', ' ')
     .replace(/\.\d+Z$/, ' +0000');
-const commitRequests = (s: ServedRepo) => s.requests.filter((p) => p.endsWith('.commit'));
+const paths = (s: RepoServer) => s.requests.map((r) => r.path);
+const commitRequests = (s: RepoServer) => paths(s).filter((p) => p.endsWith('.commit'));
 // Quick retries: the tests are about what is retried, not how long the server is given.
 const quickHttp = () => createHttpClient({ retryDelayMs: 5 });
 
@@ -73,7 +80,7 @@ describe('listRange', () => {
       expect(c.parent).toBe(history.commits[k]!.checksum);
     });
     // good, then bad and each commit down to good's child: each object once, nothing else.
-    expect(commitRequests(s).sort()).toEqual(range.commits.map((c) => commitPath(c.checksum)).sort());
+    expect(commitRequests(s).sort()).toEqual(range.commits.map((c) => commitObjectPath(c.checksum)).sort());
     expect(s.requests).toHaveLength(31);
     expect(events.map((e) => e.fetched)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     expect(events[0]).toEqual({ kind: 'list', fetched: 1, maxDepth: 10_000 });
@@ -151,7 +158,7 @@ describe('listRange', () => {
   });
 
   it('reports a pruned commit in the middle, keeps good, and flags the gap', async () => {
-    const s = await serve({ notFound: [commitPath(csum(12))] });
+    const s = await serve(pruneHistory(history, 12, 12));
     const range = await listRange({ baseUrl: s.url, good: csum(2), bad: csum(25), http: quickHttp() });
     expect(range.commits.map((c) => c.checksum)).toEqual([
       csum(2),
@@ -162,16 +169,16 @@ describe('listRange', () => {
     ]);
     expect(range.gapAfterGood).toBe(true);
     // A 404 is an answer: asked once, not retried.
-    expect(s.requests.filter((p) => p === commitPath(csum(12)))).toHaveLength(1);
+    expect(paths(s).filter((p) => p === commitObjectPath(csum(12)))).toHaveLength(1);
   });
 
   it('retries a 500 and then succeeds', async () => {
-    const s = await serve({ fail500: { [commitPath(csum(20))]: 1 } });
+    const s = await serve({ fail500: { [commitObjectPath(csum(20))]: 1 } });
     const range = await listRange({ baseUrl: s.url, good: csum(15), bad: csum(25), http: quickHttp() });
     expect(range.commits.map((c) => c.checksum)).toEqual(
       history.commits.slice(15, 26).map((c) => c.checksum),
     );
-    expect(s.requests.filter((p) => p === commitPath(csum(20)))).toHaveLength(2);
+    expect(paths(s).filter((p) => p === commitObjectPath(csum(20)))).toHaveLength(2);
   });
 
   it('resolves refs, and says which ref or commit the server lacks', async () => {
@@ -193,13 +200,30 @@ describe('listRange', () => {
   });
 
   it('rejects an object whose checksum is not the one asked for', async () => {
-    const s = await serve({ replace: { [commitPath(csum(8))]: new Uint8Array([1, 2, 3]) } });
-    await expect(listRange({ baseUrl: s.url, good: csum(5), bad: csum(10) })).rejects.toThrow(
-      CorruptRemoteObject,
+    // A server whose object for commit 8 holds commit 7's bytes.
+    const root = join(dir, 'corrupt');
+    const object = join(root, commitObjectPath(csum(8)));
+    await mkdir(dirname(object), { recursive: true });
+    await writeFile(object, await readFile(join(history.repo, commitObjectPath(csum(7)))));
+    const s = await serve({}, root);
+    const err = await fetchCommit(s.url, csum(8)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CorruptRemoteObject);
+    expect((err as Error).message).toBe(
+      `The server sent a bad object for ${s.url}${commitObjectPath(csum(8))}: its checksum is ${csum(7)}. ` +
+        "Try again; if it persists, the server's repository is damaged.",
     );
-    await expect(fetchCommit(s.url, csum(8))).rejects.toThrow(
-      new RegExp(`bad object for ${s.url}/objects/.*checksum is`),
+  });
+
+  it('turns a connection that breaks on every try into an HttpError naming the URL', async () => {
+    const s = await serve({ resetMidBody: [commitObjectPath(csum(6))] });
+    const err = await listRange({ baseUrl: s.url, good: csum(4), bad: csum(9), http: quickHttp() }).catch(
+      (e: unknown) => e,
     );
+    expect(err).toBeInstanceOf(HttpError);
+    expect((err as Error).message).toMatch(
+      new RegExp(`^GET ${s.url}${commitObjectPath(csum(6))} failed: .* \\(after 4 attempts\\)\\.`),
+    );
+    expect(paths(s).filter((p) => p === commitObjectPath(csum(6)))).toHaveLength(4);
   });
 
   it('reads nothing twice with a shared cache', async () => {
