@@ -6,10 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { registerBisect } from './commands/bisect.js';
 import { registerDemo } from './commands/demo.js';
-import { registerMachineExec } from './commands/machine-exec.js';
-import { registerMachineReboot } from './commands/machine-reboot.js';
-import { registerMachineStatus } from './commands/machine-status.js';
-import { registerTreesList } from './commands/trees-list.js';
+import { registerMachine } from './commands/machine.js';
+import { registerTrees } from './commands/trees.js';
 import { addGlobalOptions } from './global-options.js';
 
 /** grove's own package.json, found upwards from here (src/ under tests, dist/src/ when built). */
@@ -32,15 +30,8 @@ export function createProgram(): Command {
   registerBisect(program);
   registerDemo(program);
 
-  const trees = program.command('trees').description('list and manage deployed trees');
-  registerTreesList(trees);
-
-  const machine = program
-    .command('machine')
-    .description('the machine trees boot on (this host or a sandbox)');
-  registerMachineStatus(machine);
-  registerMachineReboot(machine);
-  registerMachineExec(machine);
+  registerTrees(program);
+  registerMachine(program);
 
   // Subcommands inherit the error handling, so that every usage error is one line and exit 2.
   for (const cmd of allCommands(program))
