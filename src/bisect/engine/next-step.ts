@@ -96,7 +96,8 @@ function decide(h: History): Next {
     };
   }
   // git switches to its sorted, skip-aware selection as soon as anything was ever skipped.
-  const chosen = h.anySkip ? avoidSkipped(h) : halfway(h);
+  const best = h.anySkip ? bisectionOrder(h)[0]! : halfway(h);
+  const chosen = h.skipped[best] ? skipAway(h) : best;
   if (chosen === undefined) {
     return {
       kind: 'ambiguous',
@@ -113,17 +114,12 @@ function decide(h: History): Next {
     id: commits[index]!.id,
     remaining: firstBad - lastGood,
     stepsLeft: stepsLeft(nr),
-    leftAfterThis: nr - (chosen + 1) - 1, // git: all - reaches - 1
+    // git: all - reaches - 1, where reaches is the weight of the best commit found before skipped
+    // ones were stepped away from (find_bisection sets it; managed_skipped does not update it).
+    leftAfterThis: nr - (best + 1) - 1,
   };
 }
 
-/**
- * git's do_find_bisection without FIND_BISECTION_ALL, on a single strand: weights are handed out
- * oldest first and the first commit with |2w - nr| <= 1 wins (approx_halfway). A weight of 1 given
- * to the oldest commit of the list is never checked, so for nr = 3 git picks weight 2 unless the
- * oldest commit is TREESAME. If nothing is that close (nr = 2), best_bisection: the oldest commit
- * with the largest min(w, nr - w). Returns an index into answers.
- */
 function halfway(h: History): number {
   const nr = h.answers.length;
   const oldestCounted = h.answers[0] === h.lastGood + 1;
@@ -139,15 +135,13 @@ function halfway(h: History): number {
 /**
  * git with skipped commits: best_bisection_sorted orders the answers by min(w, nr - w), largest
  * first, equal distances by object id (the two commits at the same distance from either end);
- * firstBad, at distance 0, comes last. If the first one is not skipped, it is chosen
- * (filter_skipped). Otherwise skip_away: from the non-skipped ones in that order, take the one at
- * skipAwayIndex(count), or the one before it if that is firstBad. If firstBad is all that is left,
- * git gives up: "only 'skip'ped commits left" (undefined here). Returns an index into answers.
+ * firstBad, at distance 0, comes last. When the first one is skipped (filter_skipped), skip_away:
+ * from the non-skipped ones in that order, take the one at skipAwayIndex(count), or the one before
+ * it if that is firstBad. If firstBad is all that is left, git gives up: "only 'skip'ped commits
+ * left" (undefined here). Returns an index into answers.
  */
-function avoidSkipped(h: History): number | undefined {
-  const order = bisectionOrder(h);
-  if (!h.skipped[order[0]!]) return order[0]!;
-  const testable = order.filter((a) => !h.skipped[a]);
+function skipAway(h: History): number | undefined {
+  const testable = bisectionOrder(h).filter((a) => !h.skipped[a]);
   if (testable.length === 1) return undefined;
   const index = skipAwayIndex(testable.length);
   const cur = testable[index];
