@@ -1,5 +1,5 @@
 import { ContradictoryVerdicts } from './contradictory-verdicts.js';
-import type { EngineInput, Verdict } from './types.js';
+import type { EngineCommit, EngineInput, Verdict } from './types.js';
 
 /** What the verdicts say about a linear history, after identical trees have shared theirs. */
 export interface History {
@@ -32,15 +32,16 @@ export function analyseHistory(input: EngineInput): History {
   const { commits, verdicts } = input;
   const n = commits.length;
   if (n < 2) throw new Error(`bisect engine needs a good and a bad commit, got ${n} commit(s)`);
-  const seen = new Set<string>();
-  for (const c of commits) {
-    if (seen.has(c.id)) throw new Error(`bisect engine: commit ${c.id} is listed twice`);
-    seen.add(c.id);
+  const position = positionsOf(commits);
+  // Verdicts by position, looked up once per verdict rather than once per commit.
+  const judgedAt: (Verdict | undefined)[] = new Array<Verdict | undefined>(n);
+  for (const [commitId, verdict] of Object.entries(verdicts)) {
+    const i = position.get(commitId);
+    if (i !== undefined) judgedAt[i] = verdict;
   }
   const id = (i: number): string => commits[i]!.id;
   const tree = (i: number): string | null => commits[i]!.rootTree ?? null;
-  const judged = (i: number): Verdict | undefined =>
-    Object.hasOwn(verdicts, id(i)) ? verdicts[id(i)] : undefined;
+  const judged = (i: number): Verdict | undefined => judgedAt[i];
 
   const goodEnd = judged(0);
   if (goodEnd !== undefined && goodEnd !== 'good') {
@@ -130,4 +131,22 @@ export function analyseHistory(input: EngineInput): History {
   answers.push(firstBad);
   skipped.push(false);
   return { input, verdictAt, lastGood, firstBad, answers, skipped, anySkip };
+}
+
+// The id -> position index is the costliest part of an analysis (hashing every id), and a session
+// asks many questions of one commits array (lookahead alone asks 13 at depth 2). Memoised per
+// array; the engine never mutates it, and EngineInput declares it readonly for callers.
+const positionCache = new WeakMap<readonly EngineCommit[], ReadonlyMap<string, number>>();
+
+function positionsOf(commits: readonly EngineCommit[]): ReadonlyMap<string, number> {
+  let position = positionCache.get(commits);
+  if (position === undefined) {
+    const index = new Map<string, number>();
+    commits.forEach((c, i) => {
+      if (index.has(c.id)) throw new Error(`bisect engine: commit ${c.id} is listed twice`);
+      index.set(c.id, i);
+    });
+    positionCache.set(commits, (position = index));
+  }
+  return position;
 }

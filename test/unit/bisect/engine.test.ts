@@ -158,7 +158,7 @@ describe('identical root trees', () => {
     const err = catchError(() => nextStep({ commits, verdicts: judge({ 2: 'good', 4: 'bad' }) }));
     expect(err).toBeInstanceOf(ContradictoryVerdicts);
     expect(err).toMatchObject({ reason: 'same-content', commitId: 'c2', otherId: 'c4' });
-    expect(err.message).toContain(
+    expect(err?.message).toContain(
       'commit c2 was marked good but has the same content (root tree B) as bad commit c4',
     );
   });
@@ -211,7 +211,7 @@ describe('contradictory verdicts', () => {
     expect(err).toBeInstanceOf(ContradictoryVerdicts);
     expect(err).toBeInstanceOf(UserError);
     expect(err).toMatchObject({ reason: 'good-after-bad', commitId: 'c7', otherId: 'c3' });
-    expect(err.message).toMatch(/^commit c7 was marked good but is newer than bad commit c3\. /);
+    expect(err?.message).toMatch(/^commit c7 was marked good but is newer than bad commit c3\. /);
   });
 
   it('refuse verdicts that contradict the ends', () => {
