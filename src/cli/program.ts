@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { registerBisect } from './commands/bisect.js';
+import { registerBuilds } from './commands/builds.js';
 import { registerDemo } from './commands/demo.js';
 import { registerMachine } from './commands/machine.js';
 import { registerTrees } from './commands/trees.js';
@@ -32,6 +33,7 @@ export function createProgram(): Command {
 
   registerTrees(program);
   registerMachine(program);
+  registerBuilds(program);
 
   // Subcommands inherit the error handling, so that every usage error is one line and exit 2.
   for (const cmd of allCommands(program))
