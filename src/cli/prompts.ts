@@ -1,6 +1,6 @@
 // The only module that prompts. Commands call these only when CliContext.interactive is true
 // (a terminal, no --yes, no --json); otherwise they need their arguments.
-import { confirm as inqConfirm, select } from '@inquirer/prompts';
+import { checkbox, confirm as inqConfirm, select } from '@inquirer/prompts';
 import type { BisectEnv } from '../bisect/bisect-env.js';
 import { listTrees } from '../trees/list-trees.js';
 import { roleNames } from '../trees/tree-roles.js';
@@ -53,4 +53,12 @@ export async function askVerdict(terms: { old: string; new: string }, what: stri
       { value: 'quit', name: 'quit' },
     ],
   });
+}
+
+/** A checklist (space to tick, enter to accept); returns the ticked values, none ticked by default. */
+export async function pickMany<T extends string>(
+  message: string,
+  choices: Array<{ value: T; name: string }>,
+): Promise<T[]> {
+  return checkbox<T>({ message, choices, pageSize: 20 });
 }

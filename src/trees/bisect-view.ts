@@ -1,0 +1,30 @@
+// What the trees commands need to know about a running bisection. The bisect layer sits above
+// this one, so the CLI reads the bisect state and hands this view down.
+import { sameId, type DeploymentId } from './deployment-index.js';
+
+export type BisectRole = 'original' | 'candidate' | 'last-good';
+
+export interface BisectView {
+  /** The tree the bisection started from (pinned while it runs). */
+  original: DeploymentId;
+  /** Candidate deployments grove made, including the one deployed for the next boot. */
+  candidates: DeploymentId[];
+  /** The newest commit judged good so far (the good end of the range at first). */
+  lastGood: string | null;
+  /** Commits the bisection lists (version lookups for `--all`, tree specs). */
+  commits: Array<{ checksum: string; version: string | null }>;
+}
+
+export function bisectRoles(d: DeploymentId, view: BisectView | null): BisectRole[] {
+  if (!view) return [];
+  const roles: BisectRole[] = [];
+  if (sameId(d, view.original)) roles.push('original');
+  if (view.candidates.some((c) => sameId(c, d))) roles.push('candidate');
+  if (view.lastGood !== null && d.checksum === view.lastGood) roles.push('last-good');
+  return roles;
+}
+
+/** Trees a running bisection needs: removing them needs --force, prune never does. */
+export function neededByBisection(d: DeploymentId, view: BisectView | null): boolean {
+  return bisectRoles(d, view).length > 0;
+}
