@@ -1,28 +1,35 @@
 // `grove bisect run -- CMD` on a machine grove can boot itself (a sandbox): deploy, reboot, run
-// CMD on the booted tree, record, next — until the bisection ends.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// CMD on the booted tree, record, next — until the bisection ends. One step (judge what booted,
+// record, deploy the next candidate) is shared with the host path, run-continue.ts, where each
+// step runs in a new process after a real reboot.
 import { UserError } from '../errors.js';
+import type { BootAttempt } from '../machine/machine.js';
+import { sameDeployment } from '../trees/tree-roles.js';
 import type { Advance } from './advance.js';
 import type { BisectEnv } from './bisect-env.js';
-import { verdictToTerm } from './engine-input.js';
+import { status } from './engine/index.js';
+import { engineInput, verdictToTerm } from './engine-input.js';
 import { loadState } from './find-state.js';
-import { bisectDir, type StoredCommit } from './state.js';
+import { deploySection, readStepLog, recordingEnv, updateStepLog, type StepTestRun } from './run-step-log.js';
+import type { BisectRunConfig, BisectState, StoredCommit } from './state.js';
 import { classifyExit, type TestOutcome } from './test-exit.js';
 import { recordVerdict } from './verdict.js';
 
-export interface RunOptions {
-  argv: string[];
-  /** Seconds; a test that takes longer is a skip. */
-  timeout?: number;
-  /** Run the test up to N times; the first failure makes the tree bad. */
-  times?: number;
+export interface RunOptions extends BisectRunConfig {
   /** Called around each step (the CLI prints progress, the demo shows output). */
   onStep?: (e: RunStepEvent) => void;
 }
 
 export type RunStepEvent =
-  | { kind: 'boot'; step: number; candidate: StoredCommit; stepsLeft: number; remaining: number }
+  | {
+      kind: 'boot';
+      step: number;
+      candidate: StoredCommit;
+      /** git's estimate of the verdicts still needed after this one. */
+      stepsLeft: number;
+      /** Commits that could still be the first bad one. */
+      remaining: number;
+    }
   | { kind: 'booted'; step: number; candidate: StoredCommit; ok: boolean; fellBack: number }
   | {
       kind: 'tested';
@@ -32,6 +39,8 @@ export type RunStepEvent =
       runs: number;
       output: string;
       seconds: number;
+      /** Where the step's logs are. */
+      logDir: string;
     };
 
 export interface RunResult {
@@ -47,51 +56,15 @@ export async function runBisection(env: BisectEnv, opts: RunOptions): Promise<Ru
   let reboots = 0;
   let steps = 0;
   let last: Advance | null = null;
-  let firstRun = Object.values(state.verdicts).every((v) => v.source !== 'run');
+  let firstRun = isFirstRun(state);
   while (state.expected) {
-    const candidate = state.commits.find((c) => c.checksum === state.expected!.checksum)!;
-    const stepNo = state.step + 1;
-    opts.onStep?.({ kind: 'boot', step: stepNo, candidate, stepsLeft: 0, remaining: 0 });
+    await announceStep(env, state, opts);
     const boot = await env.machine.reboot();
     reboots++;
-    const ok = boot.booted.checksum === candidate.checksum;
-    opts.onStep?.({ kind: 'booted', step: stepNo, candidate, ok, fellBack: boot.fellBack.length });
-    if (!ok) {
-      // recordVerdict notices the wrong tree booted and records did-not-boot instead of a verdict.
-      last = (await recordVerdict(env, { term: 'skip', source: 'run' })).advance;
-      steps++;
-      ({ state } = await loadState(env.sysroot));
-      continue;
-    }
-    const started = Date.now();
-    const { outcome, runs, output } = await testTree(env, opts, candidate, stepNo, firstRun);
-    const seconds = (Date.now() - started) / 1000;
-    await writeStepLog(env, state.stateroot, stepNo, candidate, {
-      outcome,
-      runs,
-      output,
-      seconds,
-      argv: opts.argv,
-    });
-    opts.onStep?.({ kind: 'tested', step: stepNo, candidate, outcome, runs, output, seconds });
-    if (outcome.kind === 'cannot-run') {
-      throw new UserError(
-        `the test could not be run on the booted tree: ${outcome.why}. Check the command: ${opts.argv.join(' ')}`,
-      );
-    }
-    if (outcome.kind === 'abort') {
-      throw new UserError(
-        `the test asked to stop the bisection (${outcome.why}); no verdict was recorded for ${candidate.version ?? candidate.checksum.slice(0, 10)}. Run it again to go on.`,
-      );
-    }
-    firstRun = false;
-    last = (
-      await recordVerdict(env, {
-        term: verdictToTerm(state.terms, outcome.verdict),
-        source: 'run',
-        note: `${outcome.why}${runs > 1 ? `, ${runs} runs` : ''}`,
-      })
-    ).advance;
+    const r = await judgeBootedStep(env, opts, boot.fellBack, firstRun);
+    if (r.kind === 'stopped') throw stoppedError(r.candidate, r.outcome, opts.argv);
+    if (r.tested) firstRun = false;
+    last = r.advance;
     steps++;
     ({ state } = await loadState(env.sysroot));
   }
@@ -105,47 +78,203 @@ export async function runBisection(env: BisectEnv, opts: RunOptions): Promise<Ru
   return { advance: last, steps, reboots };
 }
 
-async function testTree(
+/** True until a test run of this bisection has given a verdict (126/127 mean "cannot run" then). */
+export function isFirstRun(state: BisectState): boolean {
+  return Object.values(state.verdicts).every((v) => v.source !== 'run');
+}
+
+/**
+ * Before a reboot into the expected candidate: make sure its step log says how it was deployed
+ * (start or a verdict by hand deploy without a run watching), and report the step with git's
+ * estimate of what is left.
+ */
+export async function announceStep(
+  env: BisectEnv,
+  state: BisectState,
+  opts: Pick<RunOptions, 'onStep'>,
+): Promise<{ candidate: StoredCommit; step: number }> {
+  const candidate = expectedCommit(state);
+  const step = state.step + 1;
+  const log = await readStepLog(env.sysroot, state.stateroot, step, candidate.checksum);
+  if (!log?.deployed) {
+    const deployed = deploySection(state, 'earlier', [], null);
+    if (deployed) await updateStepLog(env.sysroot, state.stateroot, step, candidate, { deployed });
+  }
+  const s = status(engineInput(state));
+  opts.onStep?.({ kind: 'boot', step, candidate, stepsLeft: s.stepsLeft, remaining: s.remaining });
+  return { candidate, step };
+}
+
+export type StepResult =
+  | { kind: 'recorded'; candidate: StoredCommit; advance: Advance; tested: boolean }
+  | { kind: 'stopped'; candidate: StoredCommit; outcome: TestOutcome };
+
+/**
+ * One step on a machine that has just booted: check that the expected candidate is what booted,
+ * run the test there, keep the step's logs, record the verdict (or did-not-boot) and let the
+ * engine deploy the next candidate. A test that cannot run, or asks to abort, stops without a
+ * verdict.
+ */
+export async function judgeBootedStep(
   env: BisectEnv,
   opts: RunOptions,
+  fellBack: BootAttempt[],
+  firstRun: boolean,
+): Promise<StepResult> {
+  const { state } = await loadState(env.sysroot);
+  const candidate = expectedCommit(state);
+  const expected = state.expected!;
+  const step = state.step + 1;
+  const booted = await env.machine.booted();
+  const ok = sameDeployment(expected, booted);
+  await updateStepLog(env.sysroot, state.stateroot, step, candidate, {
+    boot: {
+      at: new Date().toISOString(),
+      booted: booted
+        ? { checksum: booted.checksum, serial: booted.serial, stateroot: booted.stateroot }
+        : null,
+      ok,
+      bootId: await env.machine.bootId(),
+      fellBack: fellBack.map((f) => ({ entry: f.entry, failed: f.failed })),
+    },
+  });
+  opts.onStep?.({ kind: 'booted', step, candidate, ok, fellBack: fellBack.length });
+  if (!ok) {
+    // recordVerdict notices the wrong tree booted and records did-not-boot instead of a verdict.
+    const advance = await recordAndDeployNext(env, state, step, candidate, { term: 'skip' });
+    return { kind: 'recorded', candidate, advance, tested: false };
+  }
+
+  const started = Date.now();
+  const test = await testTree(env, opts, candidate, step, firstRun);
+  const seconds = (Date.now() - started) / 1000;
+  const logDir = await updateStepLog(
+    env.sysroot,
+    state.stateroot,
+    step,
+    candidate,
+    {
+      test: {
+        argv: opts.argv,
+        env: test.env,
+        timeout: opts.timeout ?? null,
+        runs: test.runs,
+        outcome: test.outcome,
+        seconds,
+        output: 'test.out',
+      },
+    },
+    test.output,
+  );
+  const { outcome } = test;
+  opts.onStep?.({
+    kind: 'tested',
+    step,
+    candidate,
+    outcome,
+    runs: test.runs.length,
+    output: test.output,
+    seconds,
+    logDir,
+  });
+  if (outcome.kind !== 'verdict') return { kind: 'stopped', candidate, outcome };
+  const runs = test.runs.length;
+  const advance = await recordAndDeployNext(env, state, step, candidate, {
+    term: verdictToTerm(state.terms, outcome.verdict),
+    note: `${outcome.why}${runs > 1 ? `, ${runs} runs` : ''}`,
+  });
+  return { kind: 'recorded', candidate, advance, tested: true };
+}
+
+/** Records the verdict (the engine then deploys the next candidate) and logs both steps' sides. */
+async function recordAndDeployNext(
+  env: BisectEnv,
+  state: BisectState,
+  step: number,
+  candidate: StoredCommit,
+  v: { term: string; note?: string },
+): Promise<Advance> {
+  const rec = recordingEnv(env);
+  const started = Date.now();
+  const out = await recordVerdict(rec.env, {
+    term: v.term,
+    source: 'run',
+    ...(v.note ? { note: v.note } : {}),
+  });
+  const seconds = (Date.now() - started) / 1000;
+  const { state: after } = await loadState(env.sysroot);
+  const recorded = after.verdicts[candidate.checksum];
+  if (recorded) {
+    await updateStepLog(env.sysroot, state.stateroot, step, candidate, {
+      verdict: {
+        verdict: recorded.verdict,
+        source: recorded.source,
+        at: recorded.at,
+        ...(recorded.note ? { note: recorded.note } : {}),
+      },
+    });
+  }
+  if (out.advance.kind === 'testing') {
+    const deployed = deploySection(after, 'run', rec.events(), seconds);
+    if (deployed)
+      await updateStepLog(env.sysroot, after.stateroot, out.advance.step, out.advance.candidate, {
+        deployed,
+      });
+  }
+  return out.advance;
+}
+
+async function testTree(
+  env: BisectEnv,
+  opts: BisectRunConfig,
   candidate: StoredCommit,
   step: number,
   firstRun: boolean,
-): Promise<{ outcome: TestOutcome; runs: number; output: string }> {
+): Promise<{ outcome: TestOutcome; runs: StepTestRun[]; output: string; env: Record<string, string> }> {
   const times = Math.max(1, opts.times ?? 1);
+  const testEnv = {
+    GROVE_CHECKSUM: candidate.checksum,
+    GROVE_VERSION: candidate.version ?? '',
+    GROVE_STEP: String(step),
+  };
   let output = '';
   let outcome: TestOutcome = { kind: 'verdict', verdict: 'good', why: 'exit 0' };
-  let runs = 0;
+  const runs: StepTestRun[] = [];
   for (let i = 0; i < times; i++) {
-    runs++;
+    const started = Date.now();
     const r = await env.machine.exec(opts.argv, {
       timeout: opts.timeout ? opts.timeout * 1000 : undefined,
-      env: {
-        GROVE_CHECKSUM: candidate.checksum,
-        GROVE_VERSION: candidate.version ?? '',
-        GROVE_STEP: String(step),
-      },
+      env: testEnv,
     });
+    runs.push({
+      exitCode: r.exitCode,
+      signal: r.signal,
+      timedOut: r.timedOut,
+      seconds: (Date.now() - started) / 1000,
+    });
+    if (times > 1) output += `--- run ${i + 1} of up to ${times}: exit ${r.exitCode ?? r.signal} ---\n`;
     output += r.stdout + r.stderr;
     outcome = classifyExit(r, firstRun && i === 0);
     // The first failure decides; a good run is repeated to catch flaky failures.
     if (outcome.kind !== 'verdict' || outcome.verdict !== 'good') break;
   }
-  return { outcome, runs, output };
+  return { outcome, runs, output, env: testEnv };
 }
 
-async function writeStepLog(
-  env: BisectEnv,
-  stateroot: string,
-  step: number,
-  c: StoredCommit,
-  data: { outcome: TestOutcome; runs: number; output: string; seconds: number; argv: string[] },
-): Promise<void> {
-  const dir = join(bisectDir(env.sysroot, stateroot), 'steps', `${step}-${c.checksum.slice(0, 10)}`);
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'test.out'), data.output);
-  await writeFile(
-    join(dir, 'result.json'),
-    JSON.stringify({ checksum: c.checksum, version: c.version, ...data, output: undefined }, null, 2) + '\n',
+export function stoppedError(candidate: StoredCommit, outcome: TestOutcome, argv: string[]): UserError {
+  if (outcome.kind === 'cannot-run') {
+    return new UserError(
+      `the test could not be run on the booted tree: ${outcome.why}. Check the command: ${argv.join(' ')}`,
+    );
+  }
+  return new UserError(
+    `the test asked to stop the bisection (${outcome.why}); no verdict was recorded for ${candidate.version ?? candidate.checksum.slice(0, 10)}. Run it again to go on.`,
   );
+}
+
+function expectedCommit(state: BisectState): StoredCommit {
+  const e = state.expected;
+  const c = e ? state.commits.find((x) => x.checksum === e.checksum) : undefined;
+  if (!c) throw new Error(`bisect state expects ${e?.checksum ?? 'nothing'}, which is not in its history`);
+  return c;
 }

@@ -73,6 +73,19 @@ export interface BisectState {
   result: BisectResult | null;
   /** Set when only skipped commits are left. */
   ambiguous: AmbiguousResult | null;
+  /**
+   * An unattended run across reboots (`grove bisect run` on a host): the test each boot runs
+   * through `grove bisect run --continue`. Absent when verdicts are given by hand.
+   */
+  run?: BisectRunConfig;
+}
+
+export interface BisectRunConfig {
+  argv: string[];
+  /** Seconds; a longer test is a skip. */
+  timeout?: number;
+  /** Run the test up to N times; the first failure makes the tree bad. */
+  times?: number;
 }
 
 export function bisectDir(sysroot: string, stateroot: string): string {

@@ -1,10 +1,21 @@
+import { realpath } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { continueRun, startUnattendedRun, type UnitDeps } from '../../bisect/run-continue.js';
 import { runBisection, type RunStepEvent } from '../../bisect/run.js';
 import { loadState } from '../../bisect/find-state.js';
-import { UsageError, UserError } from '../../errors.js';
-import { openBisect } from '../bisect-env.js';
+import { stepsDir } from '../../bisect/run-step-log.js';
+import { UsageError } from '../../errors.js';
+import { runUnit, SystemctlUnits } from '../../machine/systemd-unit.js';
+import { openBisect, type BisectCli } from '../bisect-env.js';
 import { addGlobalOptions } from '../global-options.js';
 import { renderAdvance } from '../render/bisect.js';
+
+interface RunFlags {
+  timeout?: number;
+  times?: number;
+  continue?: boolean;
+  systemd?: boolean;
+}
 
 export function registerBisectRun(bisect: Command): void {
   addGlobalOptions(
@@ -19,41 +30,135 @@ export function registerBisectRun(bisect: Command): void {
         '--times <n>',
         'run the test up to N times; the first failure makes the tree bad',
         positiveNumber,
-      ),
-  ).action(async function (this: Command, argv: string[], flags: { timeout?: number; times?: number }) {
-    if (argv.length === 0)
-      throw new UsageError('bisect run needs a command: grove bisect run -- CMD [ARGS...]');
+      )
+      .option(
+        '--systemd',
+        'go across reboots: a systemd unit runs each step after a boot (always so on a host)',
+      )
+      .option('--continue', 'judge the booted tree and boot the next (what the systemd unit runs)'),
+  ).action(async function (this: Command, argv: string[], flags: RunFlags) {
     const b = await openBisect(this);
-    if (b.ctx.machine.kind === 'host') {
-      throw new UserError(
-        'bisect run across real reboots of this host is not available yet; run it on a sandbox (--sysroot DIR), or give verdicts by hand after each reboot.',
-      );
-    }
-    const started = Date.now();
-    const onStep = (e: RunStepEvent) => {
-      const v = `${e.candidate.version ?? ''} (${e.candidate.checksum.slice(0, 10)})`;
-      const elapsed = ((Date.now() - started) / 1000).toFixed(1);
-      if (e.kind === 'boot') b.ctx.out.note(`step ${e.step}: booting ${v}   [${elapsed}s]`);
-      if (e.kind === 'booted' && !e.ok) b.ctx.out.note(`step ${e.step}: ${v} did not boot`);
-      if (e.kind === 'tested') {
-        const what = e.outcome.kind === 'verdict' ? e.outcome.verdict : e.outcome.kind;
-        b.ctx.out.note(
-          `step ${e.step}: ${v} is ${what} (${e.outcome.why}${e.runs > 1 ? `, ${e.runs} runs` : ''}, ${e.seconds.toFixed(1)}s)`,
+    if (flags.continue) {
+      if (argv.length > 0 || flags.timeout !== undefined || flags.times !== undefined) {
+        throw new UsageError(
+          '--continue takes the command stored by grove bisect run; give no command or options with it',
         );
       }
+      return runContinue(b);
+    }
+    if (argv.length === 0)
+      throw new UsageError('bisect run needs a command: grove bisect run -- CMD [ARGS...]');
+    const config = {
+      argv,
+      ...(flags.timeout !== undefined ? { timeout: flags.timeout } : {}),
+      ...(flags.times !== undefined ? { times: flags.times } : {}),
     };
-    const r = await b.locked(() =>
-      runBisection(b.env, { argv, timeout: flags.timeout, times: flags.times, onStep }),
-    );
+    if (b.ctx.machine.kind === 'host' || flags.systemd) return runAcrossReboots(b, config);
+
+    const started = Date.now();
+    const r = await b.locked(() => runBisection(b.env, { ...config, onStep: stepPrinter(b, started) }));
     const { state } = await loadState(b.env.sysroot);
     b.ctx.out.note(
-      `${r.steps} step(s), ${r.reboots} reboot(s), ${((Date.now() - started) / 1000).toFixed(1)}s`,
+      `${r.steps} step(s), ${r.reboots} reboot(s), ${((Date.now() - started) / 1000).toFixed(1)}s; step logs in ${stepsDir(b.env.sysroot, state.stateroot)}/`,
     );
     b.ctx.out.result(
       () => renderAdvance(r.advance, state.terms, b.ctx.machine.kind),
       () => ({ steps: r.steps, reboots: r.reboots, result: r.advance }),
     );
   });
+}
+
+/** The unit this grove installs: it runs this same node and this same grove script. */
+async function unitDeps(): Promise<UnitDeps> {
+  const script = process.argv[1];
+  if (!script) throw new Error('cannot tell where the grove script is (process.argv[1] is empty)');
+  const unit = runUnit({ node: process.execPath, grove: await realpath(script) });
+  return { units: new SystemctlUnits(), unit };
+}
+
+async function runAcrossReboots(
+  b: BisectCli,
+  config: { argv: string[]; timeout?: number; times?: number },
+): Promise<void> {
+  const deps = await unitDeps();
+  const r = await b.locked(() => startUnattendedRun(b.env, deps, config));
+  const v = `${r.candidate.version ?? ''} (${r.candidate.checksum.slice(0, 10)})`;
+  b.ctx.out.note(
+    `installed ${deps.unit.name} in ${r.roots.join(', ')}; each boot runs: ${config.argv.join(' ')}`,
+  );
+  b.ctx.out.result(
+    () => `rebooting into step ${r.step}: ${v}`,
+    () => ({ rebooting: true, step: r.step, candidate: r.candidate, unit: deps.unit.name }),
+  );
+  // Outside the lock: on a host this does not return.
+  await b.env.machine.reboot();
+}
+
+async function runContinue(b: BisectCli): Promise<void> {
+  const deps = await unitDeps();
+  const started = Date.now();
+  const r = await b.locked(() => continueRun(b.env, deps, { onStep: stepPrinter(b, started) }));
+  switch (r.kind) {
+    case 'idle':
+      b.ctx.out.result(
+        () =>
+          `no unattended bisection is going on${r.removed.length > 0 ? `; removed the leftover ${deps.unit.name} from ${r.removed.join(', ')}` : ''}.`,
+        () => ({ kind: r.kind, removed: r.removed }),
+      );
+      return;
+    case 'stopped':
+      b.ctx.out.result(
+        () =>
+          `stopped the unattended run on ${r.judged.version ?? r.judged.checksum.slice(0, 10)}: ${r.outcome.why}; no verdict recorded, ${deps.unit.name} removed. Go on by hand: grove bisect good|bad|skip, or grove bisect run -- CMD`,
+        () => ({ kind: r.kind, judged: r.judged, outcome: r.outcome }),
+      );
+      process.exitCode = 1;
+      return;
+    case 'done': {
+      const { state } = await loadState(b.env.sysroot);
+      b.ctx.out.result(
+        () =>
+          (r.advance ? renderAdvance(r.advance, state.terms, b.ctx.machine.kind) : 'the run is over.') +
+          `\n${deps.unit.name} removed; the original tree is the default again. Clean up the candidates with: grove bisect reset`,
+        () => ({ kind: r.kind, judged: r.judged, result: r.advance }),
+      );
+      return;
+    }
+    case 'reboot':
+      b.ctx.out.result(
+        () =>
+          `rebooting into step ${r.advance.step}: ${r.advance.candidate.version ?? ''} (${r.advance.candidate.checksum.slice(0, 10)})`,
+        () => ({ kind: r.kind, judged: r.judged, next: r.advance }),
+      );
+      await b.env.machine.reboot();
+      return;
+  }
+}
+
+function stepPrinter(b: BisectCli, started: number): (e: RunStepEvent) => void {
+  let stepsDone = 0;
+  return (e) => {
+    const v = `${e.candidate.version ?? ''} (${e.candidate.checksum.slice(0, 10)})`;
+    const elapsed = (Date.now() - started) / 1000;
+    if (e.kind === 'boot') {
+      const perStep = stepsDone > 0 ? elapsed / stepsDone : null;
+      const eta = perStep !== null ? `, ~${Math.round(perStep * (e.stepsLeft + 1))}s left` : '';
+      b.ctx.out.note(
+        `step ${e.step} of ~${e.step + e.stepsLeft}: booting ${v}, ${e.remaining} commit(s) in range   [${elapsed.toFixed(1)}s${eta}]`,
+      );
+    }
+    if (e.kind === 'booted' && !e.ok) {
+      stepsDone++;
+      b.ctx.out.note(`step ${e.step}: ${v} did not boot`);
+    }
+    if (e.kind === 'tested') {
+      stepsDone++;
+      const what = e.outcome.kind === 'verdict' ? e.outcome.verdict : e.outcome.kind;
+      b.ctx.out.note(
+        `step ${e.step}: ${v} is ${what} (${e.outcome.why}${e.runs > 1 ? `, ${e.runs} runs` : ''}, ${e.seconds.toFixed(1)}s; log ${e.logDir})`,
+      );
+    }
+  };
 }
 
 function positiveNumber(v: string): number {
