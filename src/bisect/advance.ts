@@ -1,8 +1,10 @@
 // After every change of verdicts: ask the engine what is next and make the machine ready for it.
 import type { BisectEnv } from './bisect-env.js';
 import { deployCandidate, dropStaleCandidates } from './deploy-candidate.js';
+import { buildOrSkip } from './source-candidates.js';
 import { nextStep, inferredVerdicts } from './engine/index.js';
 import { engineInput } from './engine-input.js';
+import { stopAnyPrefetch } from './prefetch.js';
 import { ambiguousResult, computeResult, type AmbiguousResult, type BisectResult } from './result.js';
 import type { BisectState, StateStore, StoredCommit } from './state.js';
 
@@ -29,7 +31,12 @@ export async function advance(env: BisectEnv, store: StateStore, state: BisectSt
     const candidate = state.commits[next.index]!;
     state.result = null;
     state.ambiguous = null;
+    // Source bisection: build the candidate first; one that does not build is skipped.
+    if (state.source && (await buildOrSkip(env, store, state, candidate))) return advance(env, store, state);
     await deployCandidate(env, store, state, candidate);
+    // While this candidate is tested, pull the ones that can come next.
+    await stopAnyPrefetch(store.dir);
+    await env.prefetch?.();
     return {
       kind: 'testing',
       candidate,
@@ -40,6 +47,7 @@ export async function advance(env: BisectEnv, store: StateStore, state: BisectSt
     };
   }
   state.expected = null;
+  await stopAnyPrefetch(store.dir);
   if (next.kind === 'done') {
     if (!state.result || state.result.firstBad.checksum !== next.id)
       state.result = await computeResult(env, state, next);

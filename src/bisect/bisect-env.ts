@@ -10,4 +10,9 @@ export interface BisectEnv {
   machine: Machine;
   http: HttpClient;
   emit: Emit;
+  /**
+   * Starts pulling the next candidates in the background (the CLI starts a detached
+   * `grove bisect prefetch`). Absent: no prefetch, candidates are pulled when needed.
+   */
+  prefetch?: () => Promise<void>;
 }

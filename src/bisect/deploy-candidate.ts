@@ -2,22 +2,33 @@
 // the next boot without pruning other history, and drop the candidates that no longer matter.
 import { sameId, undeployById, type DeploymentId } from '../trees/deployment-index.js';
 import type { BisectEnv } from './bisect-env.js';
-import type { BisectState, StoredCommit } from './state.js';
-import type { StateStore } from './state.js';
+import { ensureBuilt } from './source-candidates.js';
+import { settlePrefetch } from './prefetch.js';
+import { bisectDir, deployedId, type BisectState, type StateStore, type StoredCommit } from './state.js';
 
 export function candidateRef(checksum: string): string {
   return `grove/bisect/${checksum}`;
 }
 
-/** Makes sure the commit's full content is in the sysroot repo and protected by a ref. */
+/**
+ * Makes sure the commit's full content is in the sysroot repo and protected by a ref. Returns
+ * whether the user had to wait for the network (a pull now, or the rest of a prefetch).
+ */
 export async function ensurePulled(
   env: BisectEnv,
   state: BisectState,
   commit: StoredCommit,
 ): Promise<boolean> {
   const repo = env.ostree.sysroot(env.sysroot).repo();
+  const settled = await settlePrefetch(bisectDir(env.sysroot, state.stateroot), commit.checksum);
+  if (settled && settled.waited > 0.05) {
+    env.emit({
+      kind: 'note',
+      message: `waited ${settled.waited.toFixed(1)}s for the prefetch of ${commit.version ?? commit.checksum.slice(0, 10)} to finish`,
+    });
+  }
   const have = await repo.hasCommit(commit.checksum);
-  let pulled = false;
+  let pulled = settled !== null && settled.waited > 0.05;
   if (!have.present || have.partial) {
     await repo.pull(state.remote, [commit.checksum], {
       onProgress: (progress) =>
@@ -43,7 +54,7 @@ export async function deployCandidate(
   const existing = state.expected;
   if (existing && existing.checksum === commit.checksum && existing.serial >= 0) {
     const deployments = await sysroot.status();
-    const d = deployments.find((x) => sameId(x, existing));
+    const d = deployments.find((x) => sameId(x, deployedId(existing)));
     if (d && d.index === 0) return existing;
   }
   // Record the intent before the side effect: a killed process leaves a state that says which
@@ -57,14 +68,17 @@ export async function deployCandidate(
   };
   await store.save(state);
 
-  const waited = await ensurePulled(env, state, commit);
+  // Source bisection: what boots is the candidate's build (made in advance(), or now).
+  const deployed = state.source ? await ensureBuilt(env, state, commit) : commit.checksum;
+  if (state.source) state.expected.deployedChecksum = deployed;
+  const waited = state.source ? false : await ensurePulled(env, state, commit);
   env.emit({ kind: 'pulled', checksum: commit.checksum, version: commit.version, waited });
   await store.save(state);
 
   env.emit({ kind: 'deploy', checksum: commit.checksum, version: commit.version });
-  await sysroot.deploy(commit.checksum, { os: state.stateroot, retain: true, noPrune: true });
+  await sysroot.deploy(deployed, { os: state.stateroot, retain: true, noPrune: true });
   const after = await sysroot.status();
-  const mine = after.filter((d) => d.stateroot === state.stateroot && d.checksum === commit.checksum);
+  const mine = after.filter((d) => d.stateroot === state.stateroot && d.checksum === deployed);
   const fresh = mine.reduce((a, b) => (b.serial > a.serial ? b : a));
   const id: DeploymentId = { stateroot: fresh.stateroot, checksum: fresh.checksum, serial: fresh.serial };
   state.expected = { ...state.expected, serial: id.serial };

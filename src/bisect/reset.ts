@@ -14,6 +14,7 @@ import {
 import { makeDefault } from '../trees/set-default.js';
 import type { BisectEnv } from './bisect-env.js';
 import { findStore, NoBisection, stateroots } from './find-state.js';
+import { stopAnyPrefetch } from './prefetch.js';
 import { bisectDir, type BisectState } from './state.js';
 
 export interface ResetOutcome {
@@ -49,6 +50,7 @@ export async function resetBisect(env: BisectEnv, opts: { keep?: boolean } = {})
     }
     throw new NoBisection(env.sysroot);
   }
+  await stopAnyPrefetch(store.dir);
   const sysroot = env.ostree.sysroot(env.sysroot);
   const booted = await env.machine.booted();
   const removed: DeploymentId[] = [];
@@ -67,13 +69,12 @@ export async function resetBisect(env: BisectEnv, opts: { keep?: boolean } = {})
     if (!state.original.wasPinned) await pinById(sysroot, original, false);
   }
   const repo = sysroot.repo();
-  const refs = new Set(await repo.refs({ prefix: 'grove/bisect' }));
+  // All of grove/bisect/: the candidates this state knows and what a prefetch pulled.
+  const refs = new Set([...state.refs, ...(await repo.refs({ prefix: 'grove/bisect/' }))]);
   let refsDeleted = 0;
-  for (const ref of state.refs) {
-    if (refs.has(ref)) {
-      await repo.refDelete(ref);
-      refsDeleted++;
-    }
+  for (const ref of refs) {
+    await repo.refDelete(ref);
+    refsDeleted++;
   }
   if (deferred.length > 0) await addCleanup(env.sysroot, state.stateroot, deferred);
   await store.archive();

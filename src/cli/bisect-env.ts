@@ -1,4 +1,11 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { findStore } from '../bisect/find-state.js';
+import { announcePrefetch } from '../bisect/prefetch.js';
+import { planPrefetch } from '../bisect/prefetch-plan.js';
+import { spawnDetached } from '../process/run.js';
 import type { BisectEnv } from '../bisect/bisect-env.js';
 import { createHttpClient } from '../http/index.js';
 import { sysrootLockPath } from '../state/paths.js';
@@ -21,6 +28,25 @@ export async function openBisect(cmd: Command): Promise<BisectCli> {
     machine: ctx.machine,
     http: createHttpClient(),
     emit: progressPrinter(),
+    prefetch: () => startPrefetchProcess(ctx.sysroot),
   };
   return { ctx, env, locked: (fn) => withSysrootLock(sysrootLockPath(ctx.sysroot), fn) };
+}
+
+/** This grove's own entry script (dist/src/index.js), to start `grove bisect prefetch` with. */
+const GROVE_ENTRY = fileURLToPath(new URL('../index.js', import.meta.url));
+
+export async function startPrefetchProcess(sysroot: string): Promise<void> {
+  if (process.env.GROVE_NO_PREFETCH === '1') return;
+  const store = await findStore(sysroot);
+  const state = store ? await store.load() : null;
+  if (!store || !state) return;
+  await mkdir(store.dir, { recursive: true });
+  const pid = await spawnDetached(
+    [process.execPath, GROVE_ENTRY, '--sysroot', sysroot, 'bisect', 'prefetch'],
+    join(store.dir, 'prefetch.log'),
+  );
+  // Say what it will pull before it has started, so that a verdict given right away waits for
+  // it instead of pulling the same commit twice.
+  await announcePrefetch(store.dir, pid, planPrefetch(state).batches);
 }

@@ -83,3 +83,24 @@ function forEachLine(stream: NodeJS.ReadableStream | null, fn: (line: string) =>
     if (buf.trim()) fn(buf);
   });
 }
+
+/**
+ * Starts argv in its own process group, detached from ours, with output to logFile: work that
+ * goes on after this command exits (prefetching the next candidates). Returns its pid.
+ */
+export async function spawnDetached(argv: readonly string[], logFile: string): Promise<number> {
+  const { openSync, closeSync } = await import('node:fs');
+  const { spawn } = await import('node:child_process');
+  const [file, ...args] = argv;
+  if (!file) throw new Error('spawnDetached: empty argv');
+  const fd = openSync(logFile, 'a');
+  try {
+    const child = spawn(file, args, { detached: true, stdio: ['ignore', fd, fd] });
+    const pid = child.pid;
+    child.unref();
+    if (pid === undefined) throw new Error(`could not start ${file}`);
+    return pid;
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { addGlobalOptions } from '../global-options.js';
 import { registerBisectLog } from './bisect-log.js';
+import { registerBisectPrefetch } from './bisect-prefetch.js';
 import { registerBisectReset } from './bisect-reset.js';
 import { registerBisectRun } from './bisect-run.js';
 import { registerBisectStart } from './bisect-start.js';
@@ -20,5 +21,6 @@ export function registerBisect(program: Command): void {
   registerBisectStatus(bisect);
   registerBisectLog(bisect);
   registerBisectReset(bisect);
+  registerBisectPrefetch(bisect);
   registerBisectRun(bisect);
 }

@@ -15,6 +15,7 @@ import { startBisect } from '../../bisect/start.js';
 import { recordVerdict } from '../../bisect/verdict.js';
 import { UsageError, UserError } from '../../errors.js';
 import { createHttpClient } from '../../http/index.js';
+import { startPrefetchProcess } from '../bisect-env.js';
 import { globalOptions } from '../global-options.js';
 import { askVerdict } from '../prompts.js';
 import { renderAdvance, renderResult } from '../render/bisect.js';
@@ -56,8 +57,10 @@ async function runDemo(flags: DemoFlags, interactive: boolean): Promise<void> {
   const regressionAt = 1 + Math.floor(rnd() * (commits - 2));
   let unbootable = 1 + Math.floor(rnd() * (commits - 2));
   if (unbootable === regressionAt) unbootable = regressionAt > 1 ? regressionAt - 1 : regressionAt + 1;
-  const noChange = [...new Set([0, 1, 2].map(() => 1 + Math.floor(rnd() * (commits - 2))))].filter(
-    (i) => i !== regressionAt && i !== unbootable,
+  // No-change rebuilds share their parent's content, so none may sit at the regression or next
+  // to the unbootable commit (their contents differ there).
+  const noChange = [...new Set([0, 1, 2].map(() => 2 + Math.floor(rnd() * (commits - 3))))].filter(
+    (i) => i !== regressionAt && Math.abs(i - unbootable) > 1,
   );
 
   const work = flags.keep ? resolve(flags.keep) : await mkdtemp(join(tmpdir(), 'grove-demo-'));
@@ -95,6 +98,7 @@ async function runDemo(flags: DemoFlags, interactive: boolean): Promise<void> {
       machine: sb.machine,
       http: createHttpClient(),
       emit: progressPrinter(),
+      prefetch: () => startPrefetchProcess(sb.sysroot),
     };
     say(`\n$ grove --sysroot ${sb.sysroot} bisect start rollback booted`);
     const start = await startBisect(env, { good: 'rollback', bad: 'booted' });

@@ -1,0 +1,152 @@
+// Background pulls of the next candidates. One detached process per sysroot (`grove bisect
+// prefetch`), started after each deploy; it records what it pulls in prefetch.json so that a
+// verdict command can wait for a pull in flight instead of starting it again, or stop a
+// prefetch that is pulling what is no longer needed.
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { readJsonFile, writeJsonDurably } from '../state/atomic-file.js';
+import type { BisectEnv } from './bisect-env.js';
+import { candidateRef } from './deploy-candidate.js';
+import { loadState } from './find-state.js';
+import { planPrefetch } from './prefetch-plan.js';
+
+export interface PrefetchRecord {
+  schema: 1;
+  pid: number;
+  startedAt: string;
+  batches: string[][];
+  /** Checksums fully pulled and protected by a ref. */
+  done: string[];
+  failed: Array<{ checksum: string; error: string }>;
+  finished: boolean;
+}
+
+export function prefetchFile(bisectDirPath: string): string {
+  return join(bisectDirPath, 'prefetch.json');
+}
+
+/** The body of `grove bisect prefetch`: pull what the plan says, batch by batch. */
+export async function runPrefetch(env: BisectEnv, budget?: number): Promise<PrefetchRecord> {
+  const { store, state } = await loadState(env.sysroot);
+  // Pull what the starter announced for this process: by the time it has loaded, a fast verdict
+  // may already have moved the bisection on, and a plan made now would be for the wrong step.
+  const announced = await readRecord(store.dir);
+  const batches = announced?.pid === process.pid ? announced.batches : planPrefetch(state, budget).batches;
+  const repo = env.ostree.sysroot(env.sysroot).repo();
+  const record: PrefetchRecord = {
+    schema: 1,
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    batches,
+    done: [],
+    failed: [],
+    finished: false,
+  };
+  const file = prefetchFile(store.dir);
+  await writeJsonDurably(file, record);
+  for (const batch of batches) {
+    const wanted: string[] = [];
+    for (const c of batch) {
+      const have = await repo.hasCommit(c);
+      if (have.present && !have.partial) record.done.push(c);
+      else wanted.push(c);
+    }
+    if (wanted.length > 0) {
+      try {
+        // One pull for the batch: ostree fetches the objects of both candidates in parallel.
+        await repo.pull(state.remote, wanted);
+        for (const c of wanted) {
+          await repo.refCreate(candidateRef(c), c, { force: true });
+          record.done.push(c);
+        }
+      } catch (e) {
+        for (const c of wanted) record.failed.push({ checksum: c, error: (e as Error).message });
+      }
+    }
+    await writeJsonDurably(file, record);
+  }
+  record.finished = true;
+  await writeJsonDurably(file, record);
+  return record;
+}
+
+/** Written by the starter right after spawning, before the child has loaded. */
+export async function announcePrefetch(dir: string, pid: number, batches: string[][]): Promise<void> {
+  const record: PrefetchRecord = {
+    schema: 1,
+    pid,
+    startedAt: new Date().toISOString(),
+    batches,
+    done: [],
+    failed: [],
+    finished: batches.length === 0,
+  };
+  await writeJsonDurably(prefetchFile(dir), record);
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function readRecord(dir: string): Promise<PrefetchRecord | null> {
+  try {
+    return await readJsonFile<PrefetchRecord>(prefetchFile(dir), 'prefetch record');
+  } catch {
+    return null; // a torn or foreign file only means no prefetch to wait for
+  }
+}
+
+/**
+ * Before pulling `checksum` in the foreground: if a prefetch is pulling it, wait for that pull
+ * (returns the seconds waited); if a prefetch is busy with something else, stop it.
+ */
+export async function settlePrefetch(
+  dir: string,
+  checksum: string,
+  timeoutMs = 30 * 60_000,
+): Promise<{ waited: number } | null> {
+  const started = Date.now();
+  let rec = await readRecord(dir);
+  if (!rec || rec.finished || !isAlive(rec.pid)) return null;
+  if (!rec.batches.some((b) => b.includes(checksum))) {
+    stopPrefetch(rec);
+    return null;
+  }
+  while (
+    rec &&
+    !rec.finished &&
+    isAlive(rec.pid) &&
+    !rec.done.includes(checksum) &&
+    Date.now() - started < timeoutMs
+  ) {
+    if (rec.failed.some((f) => f.checksum === checksum)) break;
+    await sleep(50);
+    rec = await readRecord(dir);
+  }
+  return { waited: (Date.now() - started) / 1000 };
+}
+
+export function stopPrefetch(rec: Pick<PrefetchRecord, 'pid'>): void {
+  if (rec.pid === process.pid) return;
+  try {
+    // The prefetch runs in its own process group (detached): end it and its ostree child.
+    process.kill(-rec.pid, 'SIGTERM');
+  } catch {
+    try {
+      process.kill(rec.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/** Stops any prefetch of this bisection (reset, or a new one is about to start). */
+export async function stopAnyPrefetch(dir: string): Promise<void> {
+  const rec = await readRecord(dir);
+  if (rec && !rec.finished && isAlive(rec.pid)) stopPrefetch(rec);
+}
