@@ -114,7 +114,7 @@ export class SandboxMachine implements Machine {
       '--',
       ...argv,
     ];
-    return run(bwrap, {
+    const r = await run(bwrap, {
       allowFailure: true,
       timeout: opts.timeout,
       signal: opts.signal,
@@ -123,6 +123,11 @@ export class SandboxMachine implements Machine {
       inherit: opts.inherit,
       debianPackage: 'bubblewrap',
     });
+    // bwrap reports a command it cannot exec with exit 1; a shell would say 127 (not found) or
+    // 126 (not executable), and bisect run tells "cannot run" from "bad" by those codes.
+    const execFailure = r.exitCode === 1 ? /bwrap: execvp [^\n]*: (.*)/.exec(r.stderr) : null;
+    if (execFailure) return { ...r, exitCode: /No such file/.test(execFailure[1]!) ? 127 : 126 };
+    return r;
   }
 
   /** Follows the entry as a bootloader + initramfs would; says why it cannot boot. */
