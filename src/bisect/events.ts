@@ -1,4 +1,5 @@
 // What the bisect core reports while it works. It never prints: src/cli renders these.
+import type { SourceBuildEvent } from '../builders/source-events.js';
 import type { PullProgress } from '../ostree/index.js';
 import type { Verdict } from './state.js';
 
@@ -11,6 +12,8 @@ export type BisectEvent =
   | { kind: 'inferred'; checksum: string; version: string | null; verdict: Verdict; sameAs: string }
   | { kind: 'did-not-boot'; expected: string; expectedVersion: string | null; booted: string | null }
   | { kind: 'missing-history'; missing: Array<{ checksum: string; reason: string }>; gapAfterGood: boolean }
-  | { kind: 'note'; message: string };
+  | { kind: 'note'; message: string }
+  /** Source bisection: a candidate's build (queued, started, done, failed, cancelled). */
+  | { kind: 'source-build'; event: SourceBuildEvent };
 
 export type Emit = (e: BisectEvent) => void;

@@ -4,6 +4,7 @@ import type { DoneNext, AmbiguousNext } from './engine/index.js';
 import type { BisectEnv } from './bisect-env.js';
 import { ensurePulled } from './deploy-candidate.js';
 import { diffPackages, type PackageChange } from './package-diff.js';
+import { computeSourceResult } from './source-result.js';
 import type { BisectState, StoredCommit } from './state.js';
 
 export interface FileChange {
@@ -34,6 +35,7 @@ export async function computeResult(
   state: BisectState,
   done: DoneNext,
 ): Promise<BisectResult> {
+  if (state.source) return computeSourceResult(env, state, done);
   const firstBad = state.commits[done.firstBad]!;
   const parent = done.firstBad > 0 ? state.commits[done.firstBad - 1]! : null;
   const packages = diffPackages(parent?.packages ?? null, firstBad.packages);

@@ -20,7 +20,7 @@ import type { Advance } from './advance.js';
 import type { BisectEnv } from './bisect-env.js';
 import { loadState } from './find-state.js';
 import { announceStep, isFirstRun, judgeBootedStep, type RunOptions } from './run.js';
-import type { BisectRunConfig, BisectState, StoredCommit } from './state.js';
+import { deployedId, type BisectRunConfig, type BisectState, type StoredCommit } from './state.js';
 import type { TestOutcome } from './test-exit.js';
 
 export interface UnitDeps {
@@ -170,7 +170,7 @@ async function installUnit(
 ): Promise<string[]> {
   const booted = also.current ? await env.machine.booted() : null;
   const roots = await treeRoots(env, [
-    state.expected && state.expected.serial >= 0 ? state.expected : null,
+    state.expected && state.expected.serial >= 0 ? deployedId(state.expected) : null,
     booted,
     also.original ? state.original : null,
   ]);

@@ -12,6 +12,7 @@ import { engineInput, verdictToTerm } from './engine-input.js';
 import { loadState } from './find-state.js';
 import { deploySection, readStepLog, recordingEnv, updateStepLog, type StepTestRun } from './run-step-log.js';
 import type { BisectRunConfig, BisectState, StoredCommit } from './state.js';
+import { deployedId } from './state.js';
 import { classifyExit, type TestOutcome } from './test-exit.js';
 import { recordVerdict } from './verdict.js';
 
@@ -126,7 +127,7 @@ export async function judgeBootedStep(
   const expected = state.expected!;
   const step = state.step + 1;
   const booted = await env.machine.booted();
-  const ok = sameDeployment(expected, booted);
+  const ok = sameDeployment(deployedId(expected), booted);
   await updateStepLog(env.sysroot, state.stateroot, step, candidate, {
     boot: {
       at: new Date().toISOString(),

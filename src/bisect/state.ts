@@ -6,6 +6,7 @@ import { rename } from 'node:fs/promises';
 import { UserError } from '../errors.js';
 import type { Package } from '../ostree/index.js';
 import type { AmbiguousResult, BisectResult } from './result.js';
+import type { SourceConfig } from './source-candidates.js';
 import { readJsonFile, writeJsonDurably } from '../state/atomic-file.js';
 import { groveVarDir } from '../state/paths.js';
 
@@ -25,13 +26,18 @@ export interface StoredCommit {
   packages: Package[] | null;
   /** False when a --package filter leaves this commit out of the candidates. */
   eligible: boolean;
+  /** Source bisection: `checksum` is this git commit's hash; the tree is built on demand. */
+  sourceCommit?: { hash: string; author: string; date: string; subject: string };
+  /** Source bisection: the OSTree commit of this candidate's build, once built. */
+  built?: string;
 }
 
 export interface RecordedVerdict {
   verdict: Verdict;
   /** user: given by a verdict command; run: by `bisect run`; inferred: same content as a judged commit;
-   * did-not-boot: the candidate was deployed but the machine booted something else. */
-  source: 'user' | 'run' | 'inferred' | 'did-not-boot' | 'replay';
+   * did-not-boot: the candidate was deployed but the machine booted something else;
+   * build-failed: a source candidate that does not build (a skip). */
+  source: 'user' | 'run' | 'inferred' | 'did-not-boot' | 'replay' | 'build-failed';
   at: string;
   step: number;
   note?: string;
@@ -63,7 +69,14 @@ export interface BisectState {
   didNotBoot: 'skip' | 'bad';
   verdicts: Record<string, RecordedVerdict>;
   /** The candidate deployed for the next boot, and how to tell that a reboot happened since. */
-  expected: (DeployedCandidate & { bootIdAtDeploy: string | null; deployedAt: string }) | null;
+  expected:
+    | (DeployedCandidate & {
+        bootIdAtDeploy: string | null;
+        deployedAt: string;
+        /** Source bisection: the OSTree commit deployed (`checksum` is the git commit). */
+        deployedChecksum?: string;
+      })
+    | null;
   /** Deployments grove made for candidates (removed at reset). */
   deployed: DeployedCandidate[];
   /** Refs grove created under grove/ (deleted at reset). */
@@ -73,6 +86,8 @@ export interface BisectState {
   result: BisectResult | null;
   /** Set when only skipped commits are left. */
   ambiguous: AmbiguousResult | null;
+  /** Source bisection: candidates are git commits built and layered onto a base tree. */
+  source?: SourceConfig;
   /**
    * An unattended run across reboots (`grove bisect run` on a host): the test each boot runs
    * through `grove bisect run --continue`. Absent when verdicts are given by hand.
@@ -86,6 +101,11 @@ export interface BisectRunConfig {
   timeout?: number;
   /** Run the test up to N times; the first failure makes the tree bad. */
   times?: number;
+}
+
+/** The deployment the expected candidate is: for a source candidate, its build's. */
+export function deployedId(e: DeployedCandidate & { deployedChecksum?: string }): DeployedCandidate {
+  return { stateroot: e.stateroot, serial: e.serial, checksum: e.deployedChecksum ?? e.checksum };
 }
 
 export function bisectDir(sysroot: string, stateroot: string): string {

@@ -10,7 +10,14 @@ import type { BisectEnv } from './bisect-env.js';
 import { nextStep } from './engine/index.js';
 import { engineInput, termToVerdict, verdictToTerm } from './engine-input.js';
 import { loadState } from './find-state.js';
-import type { BisectState, RecordedVerdict, StateStore, StoredCommit, Verdict } from './state.js';
+import {
+  deployedId,
+  type BisectState,
+  type RecordedVerdict,
+  type StateStore,
+  type StoredCommit,
+  type Verdict,
+} from './state.js';
 
 export interface VerdictOptions {
   /** The verb the user typed: good/bad/skip, old/new, or the custom terms. */
@@ -61,12 +68,15 @@ export async function recordVerdict(env: BisectEnv, opts: VerdictOptions): Promi
         `this machine has not rebooted since grove deployed ${label(candidate)} for the next boot. Reboot to test it${env.machine.kind === 'sandbox' ? ' (grove machine reboot)' : ''}, or name the tree you judged: grove bisect ${opts.term} <tree>`,
       );
     }
-    if (booted && sameDeployment(expected, booted)) return judge(env, store, state, candidate, verdict, opts);
+    if (booted && sameDeployment(deployedId(expected), booted))
+      return judge(env, store, state, candidate, verdict, opts);
     const dnb = await recordDidNotBoot(env, store, state, booted);
     return { judged: null, verdict, didNotBoot: dnb.didNotBoot, advance: dnb.advance };
   }
   // Nothing is expected (finished, or between steps): the booted tree, if it is in the range.
-  const inRange = booted ? state.commits.find((c) => c.checksum === booted.checksum) : undefined;
+  const inRange = booted
+    ? state.commits.find((c) => c.checksum === booted.checksum || c.built === booted.checksum)
+    : undefined;
   if (!inRange) {
     throw new UserError(
       `the booted tree is not one of this bisection's commits. Name the tree you judged: grove bisect ${opts.term} <tree>`,

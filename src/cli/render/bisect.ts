@@ -144,6 +144,10 @@ export function statusJson(v: BisectStatusView) {
           parent: v.result.parent?.checksum ?? null,
           packages: v.result.packages,
           files: v.result.files,
+          // Source bisection: the git commit, next to the layered OSTree commit that was tested.
+          ...(v.result.firstBad.sourceCommit
+            ? { sourceCommit: v.result.firstBad.sourceCommit, built: v.result.firstBad.built ?? null }
+            : {}),
         }
       : null,
     candidates: v.state === 'done' && !v.result ? v.candidates.map(brief) : [],

@@ -63,6 +63,16 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): (e
       case 'note':
         say(e.message);
         break;
+      case 'source-build': {
+        const b = e.event;
+        const c = b.sourceCommit.slice(0, 10);
+        if (b.kind === 'build-start') say(`building ${c} (log: ${b.log})`);
+        else if (b.kind === 'build-done') say(`built ${c} in ${b.seconds.toFixed(1)}s`);
+        else if (b.kind === 'build-failed' && !b.cached)
+          say(`${c} does not build: ${b.reason} (log: ${b.log})`);
+        else if (b.kind === 'build-cancelled' && b.wasRunning) say(`stopped building ${c}: no longer needed`);
+        break;
+      }
     }
   };
 }
