@@ -35,6 +35,8 @@ export function renderTreesReport(report: TreesReport): string {
   const table = new Table({
     head: ['#', 'os', 'version', 'checksum', 'date', 'origin', 'roles', 'own', 'shared', '/etc'],
     style: plain,
+    // One line per tree: 50 trees stay 50 lines.
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
     colAligns: ['right', 'left', 'left', 'left', 'left', 'left', 'left', 'right', 'right', 'right'],
   });
   for (const t of report.trees) {
