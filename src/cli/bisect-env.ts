@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { findStore } from '../bisect/find-state.js';
 import { announcePrefetch } from '../bisect/prefetch.js';
 import { planPrefetch } from '../bisect/prefetch-plan.js';
+import { closeSourceBuilds } from '../bisect/source-candidates.js';
 import { spawnDetached } from '../process/run.js';
 import type { BisectEnv } from '../bisect/bisect-env.js';
 import { createHttpClient } from '../http/index.js';
@@ -30,7 +31,14 @@ export async function openBisect(cmd: Command): Promise<BisectCli> {
     emit: progressPrinter(),
     prefetch: () => startPrefetchProcess(ctx.sysroot),
   };
-  return { ctx, env, locked: (fn) => withSysrootLock(sysrootLockPath(ctx.sysroot), fn) };
+  return {
+    ctx,
+    env,
+    // Builds a source bisection started ahead stop with the command: the next command starts
+    // what it needs, and nothing writes to the repository once the lock is released.
+    locked: (fn) =>
+      withSysrootLock(sysrootLockPath(ctx.sysroot), () => fn().finally(() => closeSourceBuilds(ctx.sysroot))),
+  };
 }
 
 /** This grove's own entry script (dist/src/index.js), to start `grove bisect prefetch` with. */
@@ -40,7 +48,8 @@ export async function startPrefetchProcess(sysroot: string): Promise<void> {
   if (process.env.GROVE_NO_PREFETCH === '1') return;
   const store = await findStore(sysroot);
   const state = store ? await store.load() : null;
-  if (!store || !state) return;
+  // A source bisection builds its candidates (in the command's own queue): nothing to pull.
+  if (!store || !state || state.source) return;
   await mkdir(store.dir, { recursive: true });
   const pid = await spawnDetached(
     [process.execPath, GROVE_ENTRY, '--sysroot', sysroot, 'bisect', 'prefetch'],

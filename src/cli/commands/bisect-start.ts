@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { bisectStatus } from '../../bisect/status.js';
 import { startBisect } from '../../bisect/start.js';
+import { startSourceBisect } from '../../bisect/start-source.js';
 import { UsageError } from '../../errors.js';
 import { openBisect } from '../bisect-env.js';
 import { addGlobalOptions } from '../global-options.js';
@@ -16,6 +17,11 @@ interface StartFlags {
   package?: string[];
   didNotBoot?: 'skip' | 'bad';
   reboot?: boolean;
+  source?: string;
+  build?: string;
+  base?: string;
+  firstParent?: boolean;
+  jobs?: number;
 }
 
 export function registerBisectStart(bisect: Command): void {
@@ -35,7 +41,16 @@ export function registerBisectStart(bisect: Command): void {
           .choices(['skip', 'bad'])
           .default('skip'),
       )
-      .option('--reboot', 'reboot into the first candidate right away'),
+      .option('--reboot', 'reboot into the first candidate right away')
+      .option('--source <dir>', "bisect a component's git history in DIR (GOOD and BAD are git revisions)")
+      .option('--build <command>', 'with --source: shell code that builds and installs into $GROVE_DESTDIR')
+      .option('--base <tree>', 'with --source: the tree builds are layered onto (default: booted)')
+      .option('--first-parent', 'with --source: only the commits of the mainline')
+      .option(
+        '--jobs <n>',
+        'with --source: builds at once; more than 1 builds the next candidates ahead',
+        jobsArg,
+      ),
   ).action(async function (
     this: Command,
     goodArg: string | undefined,
@@ -43,6 +58,48 @@ export function registerBisectStart(bisect: Command): void {
     flags: StartFlags,
   ) {
     const b = await openBisect(this);
+    if (flags.source !== undefined) {
+      if (flags.build === undefined)
+        throw new UsageError(
+          `--source needs --build: the command that builds a checkout and installs it into $GROVE_DESTDIR`,
+        );
+      if (goodArg === undefined || badArg === undefined)
+        throw new UsageError('bisect start --source needs GOOD and BAD git revisions (tags, commits).');
+      const { source, build } = flags;
+      const o = await b.locked(() =>
+        startSourceBisect(b.env, {
+          source,
+          build,
+          good: goodArg,
+          bad: badArg,
+          base: flags.base,
+          firstParent: flags.firstParent,
+          jobs: flags.jobs,
+          termOld: flags.termOld,
+          termNew: flags.termNew,
+          didNotBoot: flags.didNotBoot,
+        }),
+      );
+      const n = o.state.commits.length - 2;
+      b.ctx.out.note(
+        `${o.state.source!.repo}: ${n} commit${n === 1 ? '' : 's'} between ${o.state.terms.old} and ${o.state.terms.new}, built onto ${o.state.source!.base.slice(0, 10)}`,
+      );
+      const view = await bisectStatus(b.env);
+      b.ctx.out.result(
+        () => renderAdvance(o.advance, o.state.terms, b.ctx.machine.kind),
+        () => statusJson(view),
+      );
+      if (o.advance.kind === 'testing') await maybeReboot(b, flags.reboot);
+      return;
+    }
+    for (const [name, set] of [
+      ['--build', flags.build],
+      ['--base', flags.base],
+      ['--first-parent', flags.firstParent],
+      ['--jobs', flags.jobs],
+    ] as const) {
+      if (set !== undefined) throw new UsageError(`${name} goes with --source DIR (a source bisection).`);
+    }
     let good = goodArg;
     let bad = badArg;
     if (good === undefined || bad === undefined) {
@@ -73,6 +130,12 @@ export function registerBisectStart(bisect: Command): void {
     );
     if (outcome.advance?.kind === 'testing') await maybeReboot(b, flags.reboot);
   });
+}
+
+export function jobsArg(v: string): number {
+  if (!/^\d{1,2}$/.test(v) || Number(v) < 1)
+    throw new UsageError(`--jobs '${v}' is not a number of builds (1 to 64)`);
+  return Number(v);
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { addGlobalOptions } from '../global-options.js';
 import { registerBisectLog } from './bisect-log.js';
 import { registerBisectPrefetch } from './bisect-prefetch.js';
+import { registerBisectRefine } from './bisect-refine.js';
 import { registerBisectReset } from './bisect-reset.js';
 import { registerBisectRun } from './bisect-run.js';
 import { registerBisectStart } from './bisect-start.js';
@@ -17,6 +18,7 @@ export function registerBisect(program: Command): void {
       .argument('[tree]', 'a tree spec, when not the booted tree'),
   ).action(bisectDefault);
   registerBisectStart(bisect);
+  registerBisectRefine(bisect);
   registerBisectVerdicts(bisect);
   registerBisectStatus(bisect);
   registerBisectLog(bisect);
