@@ -68,14 +68,15 @@ function newestMtime(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestMtime(p));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+    else if (entry.name.endsWith('.ts') || entry.name.endsWith('.mjs'))
+      newest = Math.max(newest, statSync(p).mtimeMs);
   }
   return newest;
 }
 
 function ensureBuild() {
   const marker = join(root, 'dist', '.build-stamp');
-  const sources = ['src', 'fixtures', 'bench'].filter((d) => existsSync(join(root, d)));
+  const sources = ['src', 'fixtures', 'bench', 'scripts'].filter((d) => existsSync(join(root, d)));
   const inputs = Math.max(
     ...sources.map((d) => newestMtime(join(root, d))),
     statSync(join(root, 'package-lock.json')).mtimeMs,
@@ -87,6 +88,7 @@ function ensureBuild() {
     cwd: root,
     stdio: 'inherit',
   });
+  execFileSync(process.execPath, [join(root, 'scripts', 'bundle.mjs')], { cwd: root, stdio: 'inherit' });
   writeFileSync(marker, new Date().toISOString() + '\n');
 }
 

@@ -1,6 +1,5 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { findStore } from '../bisect/find-state.js';
 import { announcePrefetch } from '../bisect/prefetch.js';
@@ -41,9 +40,6 @@ export async function openBisect(cmd: Command): Promise<BisectCli> {
   };
 }
 
-/** This grove's own entry script (dist/src/index.js), to start `grove bisect prefetch` with. */
-const GROVE_ENTRY = fileURLToPath(new URL('../index.js', import.meta.url));
-
 export async function startPrefetchProcess(sysroot: string): Promise<void> {
   if (process.env.GROVE_NO_PREFETCH === '1') return;
   const store = await findStore(sysroot);
@@ -52,7 +48,8 @@ export async function startPrefetchProcess(sysroot: string): Promise<void> {
   if (!store || !state || state.source) return;
   await mkdir(store.dir, { recursive: true });
   const pid = await spawnDetached(
-    [process.execPath, GROVE_ENTRY, '--sysroot', sysroot, 'bisect', 'prefetch'],
+    // This same grove (bundle or not): the script node is running.
+    [process.execPath, process.argv[1]!, '--sysroot', sysroot, 'bisect', 'prefetch'],
     join(store.dir, 'prefetch.log'),
   );
   // Say what it will pull before it has started, so that a verdict given right away waits for

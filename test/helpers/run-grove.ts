@@ -2,7 +2,8 @@
 import { execa } from 'execa';
 import { join } from 'node:path';
 
-export const GROVE_BIN = join(import.meta.dirname, '..', '..', 'dist', 'src', 'index.js');
+/** The bundled CLI, as `npm run build` makes it and package.json's bin names it. */
+export const GROVE_BIN = join(import.meta.dirname, '..', '..', 'dist', 'grove.mjs');
 
 export interface GroveResult {
   code: number;
