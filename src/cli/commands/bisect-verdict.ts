@@ -55,7 +55,10 @@ export async function bisectDefault(
   }
   const { state } = await loadState(b.env.sysroot);
   const booted = await b.env.machine.booted();
-  const what = booted ? `the booted tree ${booted.checksum.slice(0, 10)}` : 'this tree';
+  const version = booted ? state.commits.find((c) => c.checksum === booted.checksum)?.version : undefined;
+  const what = booted
+    ? `the booted tree ${version ? `${version} ` : ''}(${booted.checksum.slice(0, 10)})`
+    : 'this tree';
   for (;;) {
     const choice = await askVerdict(state.terms, what);
     if (choice === 'quit' || choice === 'retry') return;

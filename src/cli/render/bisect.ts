@@ -56,9 +56,17 @@ export function renderResult(r: BisectResult, terms: { old: string; new: string 
       `  the server pruned history just after ${label(r.lastGood)}: the change may lie in what is missing`,
     );
   }
-  lines.push(r.parent ? `Packages changed against ${label(r.parent)}:` : 'Packages:');
-  if (r.packages.length === 0) lines.push('  (no package changes)');
-  for (const p of r.packages) lines.push(`  ${formatPackageChange(p)}`);
+  if (c.sourceCommit) {
+    // Source bisection: a git commit, tested as its build layered onto the base tree.
+    lines.push(
+      `  author ${c.sourceCommit.author}`,
+      `  tested as the OSTree commit ${c.built ?? '(not built)'}`,
+    );
+  } else {
+    lines.push(r.parent ? `Packages changed against ${label(r.parent)}:` : 'Packages:');
+    if (r.packages.length === 0) lines.push('  (no package changes)');
+    for (const p of r.packages) lines.push(`  ${formatPackageChange(p)}`);
+  }
   if (r.parent) {
     lines.push('Files changed:');
     if (r.files.length === 0) lines.push('  (none)');
@@ -80,7 +88,9 @@ export function renderStatus(v: BisectStatusView): string {
   for (const t of v.tested)
     lines.push(`  ${t.verdict.padEnd(4)} ${label(t.commit)}${t.source !== 'user' ? ` [${t.source}]` : ''}`);
   if (v.state === 'testing') {
-    lines.push(`${v.remaining} commits left, roughly ${v.stepsLeft} steps.`);
+    lines.push(
+      `${v.remaining} commit${v.remaining === 1 ? '' : 's'} could still be the first ${v.terms.new} one (roughly ${v.stepsLeft} more step${v.stepsLeft === 1 ? '' : 's'}).`,
+    );
     if (v.expected) lines.push(`Next boot: ${label(v.expected)}`);
   } else if (v.result) {
     lines.push(renderResult(v.result, v.terms));
