@@ -172,6 +172,29 @@ function tryResolve(spec: string, trees: Tree[]) {
   }
 }
 
+/** The server's commits before `bad` (newest first), for picking a good one by hand. */
+export async function recentServerCommits(
+  env: BisectEnv,
+  bad: string,
+  limit: number,
+): Promise<RemoteCommit[]> {
+  const trees = await listTrees(env);
+  const tree = trees.find((t) => t.checksum === bad) ?? trees.find((t) => t.booted) ?? trees[0];
+  const origin = parseOrigin(tree?.origin ?? null);
+  if (!origin?.remote) return [];
+  const baseUrl = await env.ostree.sysroot(env.sysroot).repo().remoteUrl(origin.remote);
+  if (!baseUrl) return [];
+  const out: RemoteCommit[] = [];
+  let next: string | null = (await fetchCommit(baseUrl, bad, { http: env.http }))?.parent ?? null;
+  while (next && out.length < limit) {
+    const c = await fetchCommit(baseUrl, next, { http: env.http });
+    if (!c) break;
+    out.push(c);
+    next = c.parent;
+  }
+  return out;
+}
+
 export function parseOrigin(origin: string | null): { remote: string | null; ref: string } | null {
   if (!origin) return null;
   if (/^[0-9a-f]{64}$/.test(origin)) return null;

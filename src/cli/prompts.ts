@@ -1,8 +1,7 @@
 // The only module that prompts. Commands call these only when CliContext.interactive is true
 // (a terminal, no --yes, no --json); otherwise they need their arguments.
 import { checkbox, confirm as inqConfirm, select } from '@inquirer/prompts';
-import type { BisectEnv } from '../bisect/bisect-env.js';
-import { listTrees } from '../trees/list-trees.js';
+import type { Tree } from '../trees/list-trees.js';
 import { roleNames } from '../trees/tree-roles.js';
 import { formatDate } from './render/format.js';
 
@@ -17,9 +16,17 @@ export async function choose<T extends string>(
   return select({ message, choices });
 }
 
-/** `grove bisect start` without arguments: pick the good and bad trees from the deployments. */
-export async function pickStartTrees(env: BisectEnv, good?: string): Promise<{ good: string; bad: string }> {
-  const trees = await listTrees(env);
+/**
+ * `grove bisect start` without arguments: the bad tree from the deployments, the good one from
+ * the deployments and the server's recent commits before the bad one.
+ */
+export async function pickStartTrees(
+  trees: readonly Tree[],
+  recentBefore: (
+    bad: string,
+  ) => Promise<Array<{ checksum: string; version: string | null; timestamp: Date; subject: string }>>,
+  good?: string,
+): Promise<{ good: string; bad: string }> {
   const choices = trees.map((t) => ({
     value: t.checksum,
     name: `${t.index}  ${t.version ?? '-'}  ${t.checksum.slice(0, 10)}  ${t.timestamp ? formatDate(t.timestamp) : ''}  ${roleNames(t).join(', ')}`,
@@ -29,13 +36,20 @@ export async function pickStartTrees(env: BisectEnv, good?: string): Promise<{ g
     choices,
     default: trees.find((t) => t.booted)?.checksum,
   });
-  const g =
-    good ??
-    (await select({
-      message: 'Which tree worked (good)?',
-      choices: choices.filter((c) => c.value !== bad),
-      default: trees.find((t) => t.rollback)?.checksum,
+  if (good !== undefined) return { good, bad };
+  const deployed = new Set(trees.map((t) => t.checksum));
+  const server = (await recentBefore(bad).catch(() => []))
+    .filter((c) => !deployed.has(c.checksum))
+    .map((c) => ({
+      value: c.checksum,
+      name: `   ${c.version ?? '-'}  ${c.checksum.slice(0, 10)}  ${formatDate(c.timestamp)}  on the server: ${c.subject}`,
     }));
+  const g = await select({
+    message: 'Which tree worked (good)?',
+    choices: [...choices.filter((c) => c.value !== bad), ...server],
+    default: trees.find((t) => t.rollback)?.checksum,
+    pageSize: 15,
+  });
   return { good: g, bad };
 }
 

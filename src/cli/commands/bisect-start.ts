@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { bisectStatus } from '../../bisect/status.js';
-import { startBisect } from '../../bisect/start.js';
+import { recentServerCommits, startBisect } from '../../bisect/start.js';
+import { listTrees } from '../../trees/list-trees.js';
 import { startSourceBisect } from '../../bisect/start-source.js';
 import { UsageError } from '../../errors.js';
 import { openBisect } from '../bisect-env.js';
@@ -105,7 +106,11 @@ export function registerBisectStart(bisect: Command): void {
     if (good === undefined || bad === undefined) {
       if (!b.ctx.interactive)
         throw new UsageError('bisect start needs GOOD and BAD: grove bisect start <good> <bad>');
-      ({ good, bad } = await pickStartTrees(b.env, good));
+      ({ good, bad } = await pickStartTrees(
+        await listTrees(b.env),
+        (badChecksum) => recentServerCommits(b.env, badChecksum, 30),
+        good,
+      ));
     }
     const outcome = await b.locked(() =>
       startBisect(b.env, {
