@@ -37,9 +37,13 @@ export function evr(p: Package): string {
   return `${e}${p.version}-${p.release}`;
 }
 
-export function diffPackages(before: readonly Package[], after: readonly Package[]): PackageChange[] {
-  const a = new Map(before.map((p) => [`${p.name}.${p.arch}`, p]));
-  const b = new Map(after.map((p) => [`${p.name}.${p.arch}`, p]));
+/** Changes by name and arch; a commit without a package list counts as having none. */
+export function diffPackages(
+  before: readonly Package[] | null,
+  after: readonly Package[] | null,
+): PackageChange[] {
+  const a = new Map((before ?? []).map((p) => [`${p.name}.${p.arch}`, p]));
+  const b = new Map((after ?? []).map((p) => [`${p.name}.${p.arch}`, p]));
   const changes: PackageChange[] = [];
   for (const [key, p] of a) {
     const q = b.get(key);
