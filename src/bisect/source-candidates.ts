@@ -61,6 +61,11 @@ async function sessionFor(env: BisectEnv, state: BisectState): Promise<Session> 
   });
   const queue = new BuildQueue(builder, {
     jobs: src.jobs,
+    // A verdict drops the queued builds of the branch not taken, so nothing starts that the
+    // bisection cannot use; the ones already running finish (they are about as far along as the
+    // one that was needed) and stay cached, so that running the bisection again builds nothing.
+    // Measured with bench/source.ts: the same wall time as killing them.
+    unwantedRunning: 'finish',
     emit: (event) => emit({ kind: 'source-build', event }),
   });
   const session: Session = { key, git, builder, queue, env };

@@ -1,7 +1,7 @@
 // `grove bisect start --source DIR --build CMD [--base TREE] GOOD BAD`: bisect a component's git
 // history. Candidates are the commits between GOOD and BAD (listed once, oldest first); each is
 // built in its own worktree and layered onto the base tree when the engine asks for it.
-import { recipeHash } from '../builders/source-recipe.js';
+import { buildMetadata, recipeHash } from '../builders/source-recipe.js';
 import { UsageError, UserError } from '../errors.js';
 import { GitRepo, type GitCommit } from '../git/index.js';
 import { pinById } from '../trees/deployment-index.js';
@@ -94,6 +94,18 @@ export async function startSourceBisect(
     const r = resolveTreeSpec(baseSpec, trees);
     base = r.checksum;
     if (r.kind === 'deployment') baseTree = r.deployment;
+  }
+  // A grove build is never a base: layering onto it would stack one candidate's build under
+  // another's. Booted into a candidate of an earlier bisection, use the base that one was built on.
+  const baseInfo = (await repo.hasCommit(base)).present ? await repo.show(base) : null;
+  const builtOn = baseInfo ? buildMetadata(baseInfo)?.base : undefined;
+  if (builtOn) {
+    env.emit({
+      kind: 'note',
+      message: `${baseSpec} (${base.slice(0, 10)}) is a grove build; layering onto its base ${builtOn.slice(0, 10)} instead`,
+    });
+    base = builtOn;
+    baseTree = trees.find((t) => t.checksum === base) ?? baseTree;
   }
   const stateroot = baseTree?.stateroot ?? originalTree.stateroot;
   const origin = parseOrigin(baseTree?.origin ?? originalTree.origin);

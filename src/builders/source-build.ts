@@ -175,6 +175,7 @@ export class SourceBuilder {
         emit({ kind: 'build-failed', sourceCommit: commit.hash, reason, log, cached: false });
         return { kind: 'failed', sourceCommit: commit.hash, cached: false, failure };
       }
+      if (opts.signal?.aborted) throw new BuildCancelled(commit.hash);
       const version = buildVersion(baseVersion, commit.hash);
       emit({ kind: 'build-layer', sourceCommit: commit.hash, bytes: installed.bytes });
       const checksum = await serializedOn(this.repo.path, () =>

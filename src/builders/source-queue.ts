@@ -16,6 +16,12 @@ export interface BuildQueueOptions {
   jobs: number;
   /** CPUs to share between builds (GROVE_JOBS of each = cpus / jobs). Default: this machine's. */
   cpus?: number;
+  /**
+   * What want() does with a running build that is no longer wanted: 'cancel' kills it (its slot
+   * goes to a wanted build at once), 'finish' lets it end and keeps it in the cache (a repeated
+   * bisection then finds it) while holding its slot. Default 'cancel'.
+   */
+  unwantedRunning?: 'cancel' | 'finish';
   emit?: (e: SourceBuildEvent) => void;
 }
 
@@ -98,7 +104,9 @@ export class BuildQueue {
     this.holding = true;
     try {
       for (const [hash, e] of [...this.entries]) {
-        if (e.state !== 'settled' && !keep.has(hash)) this.cancel(hash);
+        if (keep.has(hash) || e.state === 'settled') continue;
+        if (e.state === 'running' && this.opts.unwantedRunning === 'finish') continue;
+        this.cancel(hash);
       }
       for (const c of wanted) if (!this.entries.has(c.hash)) void this.request(c);
     } finally {

@@ -86,6 +86,8 @@ describe('grove bisect start --source (CLI)', () => {
     const run = await grove('bisect', 'run', '--', '/usr/bin/glxcheck');
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`First bad commit: ${src.commits[PLANTED]!.hash}`);
+    expect(run.stdout).toContain(`  author ${src.commits[PLANTED]!.author}`);
+    expect(run.stdout).toMatch(/tested as the OSTree commit [0-9a-f]{64}/);
     const status = json<StatusJson>(await grove('bisect', 'status', '--json'));
     expect(status.firstBad).toMatchObject({
       checksum: src.commits[PLANTED]!.hash,

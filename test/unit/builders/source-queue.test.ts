@@ -102,6 +102,22 @@ describe('BuildQueue', () => {
     expect(b.started.filter((s) => s === 'c2')).toHaveLength(1);
   });
 
+  it("lets a running build that is no longer wanted finish with unwantedRunning 'finish'", async () => {
+    const b = new FakeBuilds();
+    const q = new BuildQueue(b, { jobs: 1, cpus: 1, unwantedRunning: 'finish' });
+    const p1 = q.request(commit(1));
+    const p2 = q.request(commit(2));
+    q.want([commit(3)]);
+    await expect(p2).rejects.toBeInstanceOf(BuildCancelled);
+    expect(b.aborted).toEqual([]);
+    // c3 waits for the slot c1 still holds.
+    expect(q.queued).toEqual([commit(3).hash]);
+    b.finish('c1');
+    await expect(p1).resolves.toMatchObject({ kind: 'built' });
+    await tick();
+    expect(b.started).toEqual(['c1', 'c3']);
+  });
+
   it('forgets a build that threw, so that asking again retries', async () => {
     let calls = 0;
     const q = new BuildQueue(
