@@ -1,0 +1,90 @@
+// The bench's output: a table for people, and `--json` with the figures only.
+import Table from 'cli-table3';
+import type { BenchProfile } from './profile.js';
+import type { Listing } from './listing.js';
+import type { UnattendedRun } from './unattended-run.js';
+import type { VerdictToReady } from './verdict-to-ready.js';
+
+export interface BenchJson {
+  verdictToReady: { grove: number; plain: number; floor: number; ratio: number; overFloor: number };
+  listing: { grove: number; plain: number; ratio: number };
+  run: { seconds: number; reboots: number; commits: number };
+  trees?: unknown;
+}
+
+export const TARGETS = { overFloor: 1.25, ratio: 5, listingRatio: 1 };
+
+const round = (x: number, digits = 3) => Number(x.toFixed(digits));
+
+export function benchJson(v: VerdictToReady, l: Listing, r: UnattendedRun, trees: unknown): BenchJson {
+  return {
+    verdictToReady: {
+      grove: round(v.grove),
+      plain: round(v.plain),
+      floor: round(v.floor),
+      ratio: round(v.plain / v.grove, 2),
+      overFloor: round(v.grove / v.floor, 2),
+    },
+    listing: { grove: round(l.grove), plain: round(l.plain), ratio: round(l.plain / l.grove, 2) },
+    run: { seconds: round(r.seconds, 1), reboots: r.reboots, commits: r.commits },
+    ...(trees !== undefined ? { trees } : {}),
+  };
+}
+
+export function renderBench(
+  j: BenchJson,
+  ctx: {
+    profile: BenchProfile;
+    v: VerdictToReady;
+    l: Listing;
+    r: UnattendedRun;
+    cached: boolean;
+    wall: number;
+  },
+): string {
+  const { profile: p, v, l, r } = ctx;
+  const s = (x: number) => `${x.toFixed(2)} s`;
+  const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  const t = new Table({ head: ['measure', 'grove', 'plain ostree', 'floor', 'ratio', 'target'] });
+  const vr = j.verdictToReady;
+  t.push(
+    [
+      `verdict → ready (median of ${v.samples.grove.length} steps)`,
+      s(vr.grove),
+      s(vr.plain),
+      s(vr.floor),
+      `plain/grove ${vr.ratio}×\ngrove/floor ${vr.overFloor}×`,
+      `≥ ${TARGETS.ratio}×: ${met(vr.ratio >= TARGETS.ratio)}\n≤ ${TARGETS.overFloor}×: ${met(vr.overFloor <= TARGETS.overFloor)}`,
+    ],
+    [
+      `list ${l.commits} commits good..bad`,
+      s(j.listing.grove),
+      s(j.listing.plain),
+      '',
+      `plain/grove ${j.listing.ratio}×`,
+      `≥ ${TARGETS.listingRatio}×: ${met(j.listing.ratio >= TARGETS.listingRatio)}`,
+    ],
+    [
+      `bisect run -- glxcheck (${j.run.commits} commits)`,
+      `${j.run.seconds.toFixed(1)} s, ${j.run.reboots} reboots${r.found ? '' : '\n(wrong commit!)'}`,
+      '',
+      '',
+      '',
+      '',
+    ],
+  );
+  const h = p.history;
+  const lines = [
+    t.toString(),
+    `history: ${h.commits} commits of ${h.files} files, ${(h.bytes / 1e6).toFixed(1)} MB, ${(h.churnBytes / 1e6).toFixed(1)} MB rewritten per commit${ctx.cached ? ' (cached)' : ''}; server: ${p.server.latencyMs} ms per request, ${(p.server.bandwidthBytesPerSec / 1e6).toFixed(0)} MB/s`,
+    `between verdicts (reboot + test, prefetch at work): ${p.betweenVerdicts} s; plain = ostree pull + ostree admin deploy --retain; floor = grove with the next candidate already local`,
+    `samples (s): grove ${fmt(v.samples.grove)}; plain ${fmt(v.samples.plain)}; floor ${fmt(v.samples.floor)}`,
+    `bench wall time ${ctx.wall.toFixed(0)} s`,
+  ];
+  if (j.trees !== undefined) lines.push(`trees: ${JSON.stringify(j.trees)}`);
+  return lines.join('\n');
+}
+
+function fmt(xs: number[]): string {
+  return xs.map((x) => x.toFixed(2)).join(' ');
+}
