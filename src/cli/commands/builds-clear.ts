@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseDuration } from '../../builders/source-duration.js';
+import { parseDuration } from '../../trees/duration.js';
 import { sysrootLockPath } from '../../state/paths.js';
 import { withSysrootLock } from '../../state/sysroot-lock.js';
 import { openContext } from '../context.js';
