@@ -12,7 +12,8 @@ import { readJsonFile } from '../src/state/atomic-file.js';
 import { groveVarDir } from '../src/state/paths.js';
 import type { BenchProfile } from './profile.js';
 
-export const GROVE = join(import.meta.dirname, '..', 'src', 'index.js');
+/** The CLI as users run it: the bundle package.json's bin names (dist/bench/.. = dist). */
+export const GROVE = join(import.meta.dirname, '..', 'grove.mjs');
 
 export interface BenchEnv {
   profile: BenchProfile;

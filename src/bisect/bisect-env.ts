@@ -11,8 +11,10 @@ export interface BisectEnv {
   http: HttpClient;
   emit: Emit;
   /**
-   * Starts pulling the next candidates in the background (the CLI starts a detached
-   * `grove bisect prefetch`). Absent: no prefetch, candidates are pulled when needed.
+   * Starts the background work that follows a deploy (the CLI starts a detached
+   * `grove bisect prefetch`): pull the candidates that can come next, then remove candidate
+   * deployments that are no longer needed. Absent: candidates are pulled when needed and old
+   * ones removed in the foreground.
    */
   prefetch?: () => Promise<void>;
 }

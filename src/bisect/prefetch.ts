@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readJsonFile, writeJsonDurably } from '../state/atomic-file.js';
 import type { BisectEnv } from './bisect-env.js';
-import { candidateRef } from './deploy-candidate.js';
+import { sysrootLockPath } from '../state/paths.js';
+import { withSysrootLock } from '../state/sysroot-lock.js';
+import { candidateRef, dropStaleCandidates } from './deploy-candidate.js';
+import { deployedId } from './state.js';
 import { loadState } from './find-state.js';
 import { planPrefetch } from './prefetch-plan.js';
 
@@ -65,9 +68,26 @@ export async function runPrefetch(env: BisectEnv, budget?: number): Promise<Pref
     }
     await writeJsonDurably(file, record);
   }
+  await dropStaleInBackground(env);
   record.finished = true;
   await writeJsonDurably(file, record);
   return record;
+}
+
+/**
+ * The candidates the last deploy left behind, removed under the sysroot lock (the verdict that
+ * started us may still hold it for a moment; a command started meanwhile waits for us).
+ */
+async function dropStaleInBackground(env: BisectEnv): Promise<void> {
+  await withSysrootLock(
+    sysrootLockPath(env.sysroot),
+    async () => {
+      const { store, state } = await loadState(env.sysroot);
+      const keep = state.expected && state.expected.serial >= 0 ? deployedId(state.expected) : null;
+      await dropStaleCandidates(env, store, state, keep);
+    },
+    60,
+  );
 }
 
 /** Written by the starter right after spawning, before the child has loaded. */

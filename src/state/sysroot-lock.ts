@@ -6,7 +6,12 @@ import { dirname } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { UserError } from '../errors.js';
 
-export async function withSysrootLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
+/** `waitSeconds`: how long to wait for another command to finish (background work waits longer). */
+export async function withSysrootLock<T>(
+  lockPath: string,
+  fn: () => Promise<T>,
+  waitSeconds = 3,
+): Promise<T> {
   await mkdir(dirname(lockPath), { recursive: true });
   let release: () => Promise<void>;
   try {
@@ -14,7 +19,7 @@ export async function withSysrootLock<T>(lockPath: string, fn: () => Promise<T>)
       realpath: false,
       stale: 30_000,
       update: 5_000,
-      retries: { retries: 3, minTimeout: 200, maxTimeout: 1000 },
+      retries: { retries: Math.max(1, Math.ceil(waitSeconds / 0.5)), minTimeout: 200, maxTimeout: 500 },
     });
   } catch (e) {
     if ((e as { code?: string }).code === 'ELOCKED') {
