@@ -3,7 +3,6 @@
 // and the floor; listing the range; and a whole unattended bisection. `--quick` is a small version
 // for the test suite; `--json` prints the figures only; `--keep` keeps the work directory.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,6 +12,8 @@ import { benchListing } from './listing.js';
 import { FULL, QUICK, type BenchProfile } from './profile.js';
 import { benchJson, renderBench } from './report.js';
 import { log } from './stats.js';
+import { benchSource } from './source.js';
+import { benchTrees } from './trees.js';
 import { benchRun } from './unattended-run.js';
 import { benchVerdictToReady } from './verdict-to-ready.js';
 
@@ -43,8 +44,11 @@ async function main(): Promise<void> {
     const listing = await benchListing(env);
     const v = await benchVerdictToReady(env);
     const run = await benchRun(env);
-    const trees = await treesBench(profile.name === 'quick');
-    const j = benchJson(v, listing, run, trees);
+    log('trees bench…');
+    const trees = await benchTrees({ quick: profile.name === 'quick' });
+    log('source bench…');
+    const source = await benchSource({ quick: profile.name === 'quick' });
+    const j = benchJson(v, listing, run, trees, source);
     const wall = (Date.now() - started) / 1000;
     if (values.json) process.stdout.write(JSON.stringify(j, null, 2) + '\n');
     else process.stdout.write(renderBench(j, { profile, v, l: listing, r: run, cached, wall }) + '\n');
@@ -54,22 +58,6 @@ async function main(): Promise<void> {
     if (values.keep) log(`kept ${work}`);
     else await rm(work, { recursive: true, force: true });
   }
-}
-
-/** The trees bench (bench/trees.ts, issue 5), when it is there. */
-async function treesBench(quick: boolean): Promise<unknown> {
-  const file = join(import.meta.dirname, 'trees.js');
-  if (
-    !(await access(file).then(
-      () => true,
-      () => false,
-    ))
-  )
-    return undefined;
-  const mod = (await import(file)) as { benchTrees?: (o: { quick?: boolean }) => Promise<unknown> };
-  if (typeof mod.benchTrees !== 'function') return undefined;
-  log('trees bench…');
-  return mod.benchTrees({ quick });
 }
 
 main().catch((e: unknown) => {

@@ -10,7 +10,21 @@ interface BenchJson {
   verdictToReady: { grove: number; plain: number; floor: number; ratio: number; overFloor: number };
   listing: { grove: number; plain: number; ratio: number };
   run: { seconds: number; reboots: number; commits: number };
-  trees?: unknown;
+  trees: {
+    listSeconds: number;
+    deployments: number;
+    files: number;
+    bytesPerAddedTree: number;
+    treeBytes: number;
+    ratio: number;
+  };
+  source: {
+    parallelSeconds: number;
+    serialSeconds: number;
+    ratio: number;
+    rebuiltOnRepeat: number;
+    commits: number;
+  };
 }
 
 describe('npm run bench --quick', () => {
@@ -18,7 +32,7 @@ describe('npm run bench --quick', () => {
     const r = await execa(process.execPath, [BENCH, '--quick', '--json'], { reject: false });
     expect(r.exitCode, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout) as BenchJson;
-    expect(Object.keys(j).filter((k) => k !== 'trees')).toEqual(['verdictToReady', 'listing', 'run']);
+    expect(Object.keys(j)).toEqual(['verdictToReady', 'listing', 'run', 'trees', 'source']);
     expect(Object.keys(j.verdictToReady).sort()).toEqual(['floor', 'grove', 'overFloor', 'plain', 'ratio']);
     expect(Object.keys(j.listing).sort()).toEqual(['grove', 'plain', 'ratio']);
     expect(Object.keys(j.run).sort()).toEqual(['commits', 'reboots', 'seconds']);
@@ -36,5 +50,16 @@ describe('npm run bench --quick', () => {
     // A bisection needs at least log2 of the range in reboots, and fewer than the range itself.
     expect(j.run.reboots).toBeGreaterThanOrEqual(Math.floor(Math.log2(j.run.commits - 2)));
     expect(j.run.reboots).toBeLessThan(j.run.commits);
+    // trees: a listing took time, and an added tree costs less than a whole tree
+    expect(j.trees.listSeconds).toBeGreaterThan(0);
+    expect(j.trees.files).toBeGreaterThanOrEqual(3000);
+    expect(j.trees.bytesPerAddedTree).toBeGreaterThan(0);
+    expect(j.trees.bytesPerAddedTree).toBeLessThan(j.trees.treeBytes);
+    expect(j.trees.ratio).toBeCloseTo(j.trees.bytesPerAddedTree / j.trees.treeBytes, 3);
+    // source: both bisections ran; the repeat reused every build it waited for
+    expect(j.source.parallelSeconds).toBeGreaterThan(0);
+    expect(j.source.serialSeconds).toBeGreaterThan(0);
+    expect(j.source.ratio).toBeCloseTo(j.source.serialSeconds / j.source.parallelSeconds, 1);
+    expect(j.source.rebuiltOnRepeat).toBe(0);
   }, 600_000);
 });
