@@ -37,8 +37,10 @@ export async function ensurePulled(
     pulled = true;
   }
   const ref = candidateRef(commit.checksum);
-  // `pull REMOTE CSUM` writes no ref, and every deploy prunes unreferenced commits: protect it now.
-  await repo.refCreate(ref, commit.checksum, { force: true });
+  // `pull REMOTE CSUM` writes no ref, and every deploy prunes unreferenced commits: protect it
+  // now (a prefetch has usually done so already).
+  if ((await repo.localRefTarget(ref)) !== commit.checksum)
+    await repo.refCreate(ref, commit.checksum, { force: true });
   if (!state.refs.includes(ref)) state.refs.push(ref);
   return pulled;
 }
@@ -76,10 +78,10 @@ export async function deployCandidate(
 
   env.emit({ kind: 'deploy', checksum: commit.checksum, version: commit.version });
   await sysroot.deploy(deployed, { os: state.stateroot, retain: true, noPrune: true });
-  const after = await sysroot.status();
-  const mine = after.filter((d) => d.stateroot === state.stateroot && d.checksum === deployed);
-  const fresh = mine.reduce((a, b) => (b.serial > a.serial ? b : a));
-  const id: DeploymentId = { stateroot: fresh.stateroot, checksum: fresh.checksum, serial: fresh.serial };
+  // The new deployment has the highest serial of its commit (read from the deployment dirs,
+  // cheaper than a whole `admin status`).
+  const serials = await sysroot.deploymentSerials(state.stateroot, deployed);
+  const id: DeploymentId = { stateroot: state.stateroot, checksum: deployed, serial: Math.max(...serials) };
   state.expected = { ...state.expected, serial: id.serial };
   state.deployed.push(id);
   await store.save(state);

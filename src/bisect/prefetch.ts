@@ -170,3 +170,11 @@ export async function stopAnyPrefetch(dir: string): Promise<void> {
   const rec = await readRecord(dir);
   if (rec && !rec.finished && isAlive(rec.pid)) stopPrefetch(rec);
 }
+
+/** Starts the background prefetch unless one is running or has finished for this step. */
+export async function ensurePrefetchRunning(env: BisectEnv, dir: string): Promise<void> {
+  if (!env.prefetch) return;
+  const rec = await readRecord(dir);
+  if (rec && (rec.finished || isAlive(rec.pid))) return;
+  await env.prefetch();
+}

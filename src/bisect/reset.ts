@@ -15,6 +15,7 @@ import { makeDefault } from '../trees/set-default.js';
 import type { BisectEnv } from './bisect-env.js';
 import { findStore, NoBisection, stateroots } from './find-state.js';
 import { stopAnyPrefetch } from './prefetch.js';
+import { removeUnit, type UnitDeps } from './run-continue.js';
 import { bisectDir, type BisectState } from './state.js';
 
 export interface ResetOutcome {
@@ -33,7 +34,10 @@ interface Cleanup {
   deployments: DeploymentId[];
 }
 
-export async function resetBisect(env: BisectEnv, opts: { keep?: boolean } = {}): Promise<ResetOutcome> {
+export async function resetBisect(
+  env: BisectEnv,
+  opts: { keep?: boolean; units?: UnitDeps } = {},
+): Promise<ResetOutcome> {
   const store = await findStore(env.sysroot);
   const state = store ? await store.load() : null;
   const cleanedUp = await runPendingCleanup(env);
@@ -51,6 +55,8 @@ export async function resetBisect(env: BisectEnv, opts: { keep?: boolean } = {})
     throw new NoBisection(env.sysroot);
   }
   await stopAnyPrefetch(store.dir);
+  // An unattended run stopped midway: its unit must not go on after the next boot.
+  if (state.run && opts.units) await removeUnit(env, opts.units);
   const sysroot = env.ostree.sysroot(env.sysroot);
   const booted = await env.machine.booted();
   const removed: DeploymentId[] = [];

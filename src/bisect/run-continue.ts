@@ -179,7 +179,7 @@ async function installUnit(
 }
 
 /** Removes the unit from the running system and from every deployment's /etc that has it. */
-async function removeUnit(env: BisectEnv, deps: UnitDeps): Promise<string[]> {
+export async function removeUnit(env: BisectEnv, deps: UnitDeps): Promise<string[]> {
   const deployments = await env.ostree.sysroot(env.sysroot).status();
   const roots = await treeRoots(env, deployments);
   if (env.machine.kind === 'host' && !roots.includes('/')) roots.unshift('/');

@@ -12,7 +12,8 @@ import { engineInput, verdictToTerm } from './engine-input.js';
 import { loadState } from './find-state.js';
 import { deploySection, readStepLog, recordingEnv, updateStepLog, type StepTestRun } from './run-step-log.js';
 import type { BisectRunConfig, BisectState, StoredCommit } from './state.js';
-import { deployedId } from './state.js';
+import { bisectDir, deployedId } from './state.js';
+import { ensurePrefetchRunning } from './prefetch.js';
 import { classifyExit, type TestOutcome } from './test-exit.js';
 import { recordVerdict } from './verdict.js';
 
@@ -146,6 +147,9 @@ export async function judgeBootedStep(
     return { kind: 'recorded', candidate, advance, tested: false };
   }
 
+  // After a real reboot the prefetch started at deploy time is gone: start it again, so the
+  // next candidates arrive while this one is tested.
+  await ensurePrefetchRunning(env, bisectDir(env.sysroot, state.stateroot));
   const started = Date.now();
   const test = await testTree(env, opts, candidate, step, firstRun);
   const seconds = (Date.now() - started) / 1000;

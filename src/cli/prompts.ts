@@ -1,19 +1,21 @@
 // The only module that prompts. Commands call these only when CliContext.interactive is true
 // (a terminal, no --yes, no --json); otherwise they need their arguments.
-import { checkbox, confirm as inqConfirm, select } from '@inquirer/prompts';
+// Loaded when a prompt is shown: most runs never prompt, and inquirer (with its editor and
+// encodings) is a large part of the CLI's start-up.
+const inquirer = () => import('@inquirer/prompts');
 import type { Tree } from '../trees/list-trees.js';
 import { roleNames } from '../trees/tree-roles.js';
 import { formatDate } from './render/format.js';
 
 export async function confirm(message: string, dflt: boolean): Promise<boolean> {
-  return inqConfirm({ message, default: dflt });
+  return (await inquirer()).confirm({ message, default: dflt });
 }
 
 export async function choose<T extends string>(
   message: string,
   choices: Array<{ value: T; name: string }>,
 ): Promise<T> {
-  return select({ message, choices });
+  return (await inquirer()).select({ message, choices });
 }
 
 /**
@@ -31,7 +33,9 @@ export async function pickStartTrees(
     value: t.checksum,
     name: `${t.index}  ${t.version ?? '-'}  ${t.checksum.slice(0, 10)}  ${t.timestamp ? formatDate(t.timestamp) : ''}  ${roleNames(t).join(', ')}`,
   }));
-  const bad = await select({
+  const bad = await (
+    await inquirer()
+  ).select({
     message: 'Which tree is broken (bad)?',
     choices,
     default: trees.find((t) => t.booted)?.checksum,
@@ -44,7 +48,9 @@ export async function pickStartTrees(
       value: c.checksum,
       name: `   ${c.version ?? '-'}  ${c.checksum.slice(0, 10)}  ${formatDate(c.timestamp)}  on the server: ${c.subject}`,
     }));
-  const g = await select({
+  const g = await (
+    await inquirer()
+  ).select({
     message: 'Which tree worked (good)?',
     choices: [...choices.filter((c) => c.value !== bad), ...server],
     default: trees.find((t) => t.rollback)?.checksum,
@@ -56,7 +62,7 @@ export async function pickStartTrees(
 export type VerdictChoice = 'good' | 'bad' | 'skip' | 'retry' | 'back' | 'quit';
 
 export async function askVerdict(terms: { old: string; new: string }, what: string): Promise<VerdictChoice> {
-  return select<VerdictChoice>({
+  return (await inquirer()).select<VerdictChoice>({
     message: `How is ${what}?`,
     choices: [
       { value: 'good', name: `${terms.old}: it works` },
@@ -74,5 +80,5 @@ export async function pickMany<T extends string>(
   message: string,
   choices: Array<{ value: T; name: string }>,
 ): Promise<T[]> {
-  return checkbox<T>({ message, choices, pageSize: 20 });
+  return (await inquirer()).checkbox<T>({ message, choices, pageSize: 20 });
 }

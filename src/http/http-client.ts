@@ -3,7 +3,7 @@
 // and a new TCP connection per object would double the cost of each step.
 import { STATUS_CODES } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
 import { HttpError } from './http-error.js';
 
 export interface HttpClientOptions {
@@ -69,13 +69,24 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const retries = opts.retries ?? 3;
   const retryDelayMs = opts.retryDelayMs ?? 200;
-  const agent = new Agent({
-    connections: opts.connections ?? 6,
-    pipelining: opts.pipelining ?? 1,
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    connectTimeout: timeoutMs,
-  });
+  // undici is loaded on the first request: most grove commands never speak HTTP, and loading
+  // it is a fifth of the CLI's start-up.
+  let undici: Promise<{ agent: Agent; request: typeof import('undici').request }> | null = null;
+  const client = () =>
+    (undici ??= import('undici').then((m) => {
+      // undici is CommonJS: bundled, its exports arrive on `default`.
+      const { Agent, request } = (m as typeof m & { default?: typeof m }).default ?? m;
+      return {
+        request,
+        agent: new Agent({
+          connections: opts.connections ?? 6,
+          pipelining: opts.pipelining ?? 1,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+          connectTimeout: timeoutMs,
+        }),
+      };
+    }));
 
   async function get(url: string, getOpts: GetOptions = {}): Promise<HttpResponse | NotFound> {
     const { signal } = getOpts;
@@ -85,6 +96,7 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
       let status: number;
       try {
         const timeout = AbortSignal.timeout(timeoutMs);
+        const { agent, request } = await client();
         const res = await request(url, {
           method: 'GET',
           dispatcher: agent,
@@ -126,7 +138,9 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
       const r = await get(url, getOpts);
       return r.kind === 'ok' ? Buffer.from(r.body).toString('utf8') : r;
     },
-    close: () => agent.close(),
+    close: async () => {
+      if (undici) await (await undici).agent.close();
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 // One OSTree repository: typed wrappers over `ostree --repo=PATH ...`.
-import { access } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { CommandFailed } from '../errors.js';
 import { positional } from './check-arguments.js';
@@ -202,6 +202,24 @@ export class Repo {
     const present = await exists(object);
     const partial = present && (await exists(nodePath.join(this.path, 'state', `${checksum}.commitpartial`)));
     return { present, partial };
+  }
+
+  /**
+   * The commit a local ref points to, read from refs/heads without running ostree (a hot path:
+   * every bisect deploy checks its ref). Null when the ref does not exist.
+   */
+  async localRefTarget(name: string): Promise<string | null> {
+    if (name.split('/').some((p) => p === '' || p === '.' || p === '..')) {
+      throw new RangeError(`Not a ref name: ${JSON.stringify(name)}`);
+    }
+    try {
+      const text = (
+        await readFile(nodePath.join(this.path, 'refs', 'heads', ...name.split('/')), 'utf8')
+      ).trim();
+      return CHECKSUM.test(text) ? text : null;
+    } catch {
+      return null;
+    }
   }
 
   async diff(a: string, b: string): Promise<DiffEntry[]> {

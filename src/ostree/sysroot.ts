@@ -9,6 +9,7 @@
 // - Indexes shift after every write: map `checksum.serial` to an index right before using one.
 // - A failed deploy (e.g. "Tree contains both /etc and /usr/etc") can leave its deployment
 //   directory behind under ostree/deploy/<os>/deploy/; `cleanup` removes it.
+import { readdir } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { deploymentIndex, positional } from './check-arguments.js';
 import { MissingOstreeFeature } from './missing-feature.js';
@@ -75,6 +76,19 @@ export class Sysroot {
     if (!pinned) args.push('--unpin');
     args.push(deploymentIndex(index));
     await this.ostree.exec(args);
+  }
+
+  /**
+   * Serials of the deployments of `checksum` in `stateroot`, from the deployment directories
+   * (<csum>.<serial>) without running ostree: after a deploy, the new one has the highest.
+   */
+  async deploymentSerials(stateroot: string, checksum: string): Promise<number[]> {
+    const dir = nodePath.join(this.path, 'ostree', 'deploy', positional('stateroot', stateroot), 'deploy');
+    const names = await readdir(dir).catch(() => [] as string[]);
+    return names
+      .map((n) => /^([0-9a-f]{64})\.(\d+)$/.exec(n))
+      .filter((m): m is RegExpExecArray => m !== null && m[1] === checksum)
+      .map((m) => Number(m[2]));
   }
 
   /** Deployments in boot order (index 0 = default), parsed from `ostree admin status`. */

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { resetBisect } from '../../bisect/reset.js';
 import { openBisect } from '../bisect-env.js';
+import { unitDeps } from './bisect-run.js';
 import { addGlobalOptions } from '../global-options.js';
 
 export function registerBisectReset(bisect: Command): void {
@@ -11,7 +12,8 @@ export function registerBisectReset(bisect: Command): void {
       .option('--keep', 'keep the candidate trees as ordinary deployments'),
   ).action(async function (this: Command, flags: { keep?: boolean }) {
     const b = await openBisect(this);
-    const r = await b.locked(() => resetBisect(b.env, { keep: flags.keep }));
+    const units = await unitDeps();
+    const r = await b.locked(() => resetBisect(b.env, { keep: flags.keep, units }));
     const o = r.original;
     b.ctx.out.result(
       () =>

@@ -69,7 +69,7 @@ export function registerBisectRun(bisect: Command): void {
 }
 
 /** The unit this grove installs: it runs this same node and this same grove script. */
-async function unitDeps(): Promise<UnitDeps> {
+export async function unitDeps(): Promise<UnitDeps> {
   const script = process.argv[1];
   if (!script) throw new Error('cannot tell where the grove script is (process.argv[1] is empty)');
   const unit = runUnit({ node: process.execPath, grove: await realpath(script) });
