@@ -3,7 +3,7 @@
 // and a new TCP connection per object would double the cost of each step.
 import { STATUS_CODES } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Agent } from 'undici';
+import type { Agent, request as undiciRequest } from 'undici';
 import { HttpError } from './http-error.js';
 
 export interface HttpClientOptions {
@@ -71,7 +71,7 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
   const retryDelayMs = opts.retryDelayMs ?? 200;
   // undici is loaded on the first request: most grove commands never speak HTTP, and loading
   // it is a fifth of the CLI's start-up.
-  let undici: Promise<{ agent: Agent; request: typeof import('undici').request }> | null = null;
+  let undici: Promise<{ agent: Agent; request: typeof undiciRequest }> | null = null;
   const client = () =>
     (undici ??= import('undici').then((m) => {
       // undici is CommonJS: bundled, its exports arrive on `default`.
