@@ -17,4 +17,10 @@ export interface BisectEnv {
    * ones removed in the foreground.
    */
   prefetch?: () => Promise<void>;
+  /**
+   * Source bisections: who builds the candidates that can come next. 'in-process' (default): this
+   * command's build queue, while it goes on (bisect run). 'background': the detached prefetch
+   * process, because this command ends right after the deploy (verdicts given by hand).
+   */
+  buildAhead?: 'in-process' | 'background';
 }

@@ -20,7 +20,9 @@ export async function ensurePulled(
   commit: StoredCommit,
 ): Promise<boolean> {
   const repo = env.ostree.sysroot(env.sysroot).repo();
-  const settled = await settlePrefetch(bisectDir(env.sysroot, state.stateroot), commit.checksum);
+  const settled = await settlePrefetch(bisectDir(env.sysroot, state.stateroot), commit.checksum, {
+    stopWhenReady: true,
+  });
   if (settled && settled.waited > 0.05) {
     env.emit({
       kind: 'note',

@@ -6,12 +6,14 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readJsonFile, writeJsonDurably } from '../state/atomic-file.js';
 import type { BisectEnv } from './bisect-env.js';
+import { UserError } from '../errors.js';
 import { sysrootLockPath } from '../state/paths.js';
 import { withSysrootLock } from '../state/sysroot-lock.js';
 import { candidateRef, dropStaleCandidates } from './deploy-candidate.js';
-import { deployedId } from './state.js';
+import { deployedId, type BisectState } from './state.js';
 import { loadState } from './find-state.js';
 import { planPrefetch } from './prefetch-plan.js';
+import { closeSourceBuilds, lookupOrBuild } from './source-candidates.js';
 
 export interface PrefetchRecord {
   schema: 1;
@@ -35,7 +37,6 @@ export async function runPrefetch(env: BisectEnv, budget?: number): Promise<Pref
   // may already have moved the bisection on, and a plan made now would be for the wrong step.
   const announced = await readRecord(store.dir);
   const batches = announced?.pid === process.pid ? announced.batches : planPrefetch(state, budget).batches;
-  const repo = env.ostree.sysroot(env.sysroot).repo();
   const record: PrefetchRecord = {
     schema: 1,
     pid: process.pid,
@@ -47,6 +48,23 @@ export async function runPrefetch(env: BisectEnv, budget?: number): Promise<Pref
   };
   const file = prefetchFile(store.dir);
   await writeJsonDurably(file, record);
+  if (state.source) await buildAhead(env, state, batches, record, file);
+  else await pullAhead(env, state.remote, batches, record, file);
+  await dropStaleInBackground(env);
+  record.finished = true;
+  await writeJsonDurably(file, record);
+  return record;
+}
+
+/** A server bisection's prefetch: pull each batch in one `ostree pull`, protect it with refs. */
+async function pullAhead(
+  env: BisectEnv,
+  remote: string,
+  batches: string[][],
+  record: PrefetchRecord,
+  file: string,
+): Promise<void> {
+  const repo = env.ostree.sysroot(env.sysroot).repo();
   for (const batch of batches) {
     const wanted: string[] = [];
     for (const c of batch) {
@@ -57,7 +75,7 @@ export async function runPrefetch(env: BisectEnv, budget?: number): Promise<Pref
     if (wanted.length > 0) {
       try {
         // One pull for the batch: ostree fetches the objects of both candidates in parallel.
-        await repo.pull(state.remote, wanted);
+        await repo.pull(remote, wanted);
         for (const c of wanted) {
           await repo.refCreate(candidateRef(c), c, { force: true });
           record.done.push(c);
@@ -68,10 +86,43 @@ export async function runPrefetch(env: BisectEnv, budget?: number): Promise<Pref
     }
     await writeJsonDurably(file, record);
   }
-  await dropStaleInBackground(env);
-  record.finished = true;
-  await writeJsonDurably(file, record);
-  return record;
+}
+
+/**
+ * A source bisection's prefetch: build the candidates that can come next (the build queue runs
+ * up to --jobs at once), so that a verdict given by hand finds its next build ready.
+ */
+async function buildAhead(
+  env: BisectEnv,
+  state: BisectState,
+  batches: string[][],
+  record: PrefetchRecord,
+  file: string,
+): Promise<void> {
+  const byId = new Map(state.commits.map((c) => [c.checksum, c]));
+  try {
+    for (const batch of batches) {
+      await Promise.all(
+        batch.map(async (id) => {
+          const c = byId.get(id);
+          if (!c) return;
+          const outcome = await lookupOrBuild(env, state, c).catch((e: unknown) => ({
+            kind: 'error' as const,
+            message: (e as Error).message,
+          }));
+          if (outcome.kind === 'built') record.done.push(id);
+          else
+            record.failed.push({
+              checksum: id,
+              error: outcome.kind === 'error' ? outcome.message : 'does not build',
+            });
+          await writeJsonDurably(file, record);
+        }),
+      );
+    }
+  } finally {
+    closeSourceBuilds(env.sysroot);
+  }
 }
 
 /**
@@ -79,15 +130,21 @@ export async function runPrefetch(env: BisectEnv, budget?: number): Promise<Pref
  * started us may still hold it for a moment; a command started meanwhile waits for us).
  */
 async function dropStaleInBackground(env: BisectEnv): Promise<void> {
-  await withSysrootLock(
-    sysrootLockPath(env.sysroot),
-    async () => {
-      const { store, state } = await loadState(env.sysroot);
-      const keep = state.expected && state.expected.serial >= 0 ? deployedId(state.expected) : null;
-      await dropStaleCandidates(env, store, state, keep);
-    },
-    60,
-  );
+  try {
+    await withSysrootLock(
+      sysrootLockPath(env.sysroot),
+      async () => {
+        const { store, state } = await loadState(env.sysroot);
+        const keep = state.expected && state.expected.serial >= 0 ? deployedId(state.expected) : null;
+        await dropStaleCandidates(env, store, state, keep);
+      },
+      2,
+    );
+  } catch (e) {
+    // Busy (a bisect run holds the lock for its whole loop, and cleans up when it ends) or gone
+    // (reset): the next background run, the end of the bisection or reset removes them.
+    if (!(e instanceof UserError)) throw e;
+  }
 }
 
 /** Written by the starter right after spawning, before the child has loaded. */
@@ -128,8 +185,9 @@ async function readRecord(dir: string): Promise<PrefetchRecord | null> {
 export async function settlePrefetch(
   dir: string,
   checksum: string,
-  timeoutMs = 30 * 60_000,
+  opts: { stopWhenReady?: boolean; timeoutMs?: number } = {},
 ): Promise<{ waited: number } | null> {
+  const timeoutMs = opts.timeoutMs ?? 30 * 60_000;
   const started = Date.now();
   let rec = await readRecord(dir);
   if (!rec || rec.finished || !isAlive(rec.pid)) return null;
@@ -148,6 +206,9 @@ export async function settlePrefetch(
     await sleep(50);
     rec = await readRecord(dir);
   }
+  // What the prefetch still pulls would compete with the deploy the user waits for, and a new
+  // prefetch, planned from the verdict just given, starts right after it.
+  if (opts.stopWhenReady && rec && !rec.finished && isAlive(rec.pid)) stopPrefetch(rec);
   return { waited: (Date.now() - started) / 1000 };
 }
 

@@ -11,7 +11,8 @@ import { appendLog } from './bisect-log.js';
 import type { BisectEnv } from './bisect-env.js';
 import { lookahead, testsAhead } from './engine/index.js';
 import { engineInput } from './engine-input.js';
-import type { BisectState, StateStore, StoredCommit } from './state.js';
+import { settlePrefetch } from './prefetch.js';
+import { bisectDir, type BisectState, type StateStore, type StoredCommit } from './state.js';
 
 /** What a source bisection keeps in its state (BisectState.source). */
 export interface SourceConfig {
@@ -106,8 +107,12 @@ export async function buildOrSkip(
   state: BisectState,
   candidate: StoredCommit,
 ): Promise<boolean> {
+  // A background build-ahead may be building this very commit: wait for it rather than
+  // building it twice.
+  await settlePrefetch(bisectDir(env.sysroot, state.stateroot), candidate.checksum);
   const session = await sessionFor(env, state);
-  session.queue.want([gitCommitOf(candidate), ...aheadOf(state, candidate)]);
+  const ahead = env.buildAhead === 'background' ? [] : aheadOf(state, candidate);
+  session.queue.want([gitCommitOf(candidate), ...ahead]);
   const outcome = await requestUntilSettled(session, candidate);
   if (outcome.kind === 'built') {
     candidate.built = outcome.checksum;

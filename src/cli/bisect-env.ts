@@ -20,7 +20,16 @@ export interface BisectCli {
   locked<T>(fn: () => Promise<T>): Promise<T>;
 }
 
-export async function openBisect(cmd: Command): Promise<BisectCli> {
+/**
+ * `buildAhead`: 'in-process' for a command that goes on testing (bisect run builds the next
+ * candidates of a source bisection in its own queue); 'background' (default) for commands that
+ * end after the deploy, whose build-ahead the detached prefetch process does.
+ */
+export async function openBisect(
+  cmd: Command,
+  opts: { buildAhead?: 'in-process' | 'background' } = {},
+): Promise<BisectCli> {
+  const buildAhead = opts.buildAhead ?? 'background';
   const ctx = await openContext(cmd);
   const env: BisectEnv = {
     ostree: ctx.ostree,
@@ -28,7 +37,8 @@ export async function openBisect(cmd: Command): Promise<BisectCli> {
     machine: ctx.machine,
     http: createHttpClient(),
     emit: progressPrinter(),
-    prefetch: () => startPrefetchProcess(ctx.sysroot),
+    prefetch: () => startPrefetchProcess(ctx.sysroot, buildAhead),
+    buildAhead,
   };
   return {
     ctx,
@@ -40,12 +50,15 @@ export async function openBisect(cmd: Command): Promise<BisectCli> {
   };
 }
 
-export async function startPrefetchProcess(sysroot: string): Promise<void> {
+export async function startPrefetchProcess(
+  sysroot: string,
+  buildAhead: 'in-process' | 'background' = 'background',
+): Promise<void> {
   if (process.env.GROVE_NO_PREFETCH === '1') return;
   const store = await findStore(sysroot);
   const state = store ? await store.load() : null;
-  // A source bisection builds its candidates (in the command's own queue): nothing to pull.
-  if (!store || !state || state.source) return;
+  // A source bisection whose command builds ahead itself needs no background process.
+  if (!store || !state || (state.source && buildAhead === 'in-process')) return;
   await mkdir(store.dir, { recursive: true });
   const pid = await spawnDetached(
     // This same grove (bundle or not): the script node is running.

@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeGitSource, type GitSource } from '../../fixtures/git-source.js';
 import { serveRepo, type RepoServer } from '../../fixtures/http-server.js';
@@ -122,6 +124,48 @@ describe('grove bisect start --source (CLI)', () => {
     expect(cleared.code, cleared.stderr).toBe(0);
     expect(cleared.stdout).toMatch(/^Removed \d+ builds and 1 failure record; freed /);
     expect(json<BuildsJson>(await grove('builds', 'list', '--json')).builds).toEqual([]);
+  });
+
+  it('by hand, builds the candidates that can come next in the background while one is tested', async () => {
+    const start = await grove(
+      'bisect',
+      'start',
+      '--source',
+      src.dir,
+      '--build',
+      src.recipe,
+      '--jobs',
+      '2',
+      src.oldTag,
+      src.newTag,
+    );
+    expect(start.code, start.stderr).toBe(0);
+    const file = join(sb.sysroot, 'ostree/deploy/fedora/var/lib/grove/bisect/prefetch.json');
+    const read = async () =>
+      JSON.parse(await readFile(file, 'utf8')) as {
+        batches: string[][];
+        done: string[];
+        failed: unknown[];
+        finished: boolean;
+      };
+    let rec = await read();
+    for (let i = 0; i < 600 && !rec.finished; i++) {
+      await sleep(100);
+      rec = await read();
+    }
+    expect(rec.finished).toBe(true);
+    // both candidates that can come next (and within the budget the level after) were built
+    expect(rec.batches[0]).toHaveLength(2);
+    for (const id of rec.batches[0]!)
+      expect([...rec.done, ...rec.failed.map((f) => (f as { checksum: string }).checksum)]).toContain(id);
+    expect((await grove('machine', 'reboot')).code).toBe(0);
+    const test = await grove('machine', 'exec', '--', '/usr/bin/glxcheck');
+    const verdict = await grove('bisect', test.code === 0 ? 'good' : 'bad');
+    expect(verdict.code, verdict.stderr).toBe(0);
+    // the next candidate was one the background built: the verdict only deployed it
+    const next = json<{ expected: string }>(await grove('bisect', 'status', '--json')).expected;
+    expect(rec.done).toContain(next);
+    expect((await grove('bisect', 'reset')).code).toBe(0);
   });
 
   it('refuses source options without --source, and --source without --build, in one line', async () => {

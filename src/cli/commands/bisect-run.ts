@@ -7,7 +7,7 @@ import { stepsDir } from '../../bisect/run-step-log.js';
 import { UsageError } from '../../errors.js';
 import { runUnit, SystemctlUnits } from '../../machine/systemd-unit.js';
 import { openBisect, type BisectCli } from '../bisect-env.js';
-import { addGlobalOptions } from '../global-options.js';
+import { addGlobalOptions, globalOptions } from '../global-options.js';
 import { renderAdvance } from '../render/bisect.js';
 
 interface RunFlags {
@@ -37,7 +37,10 @@ export function registerBisectRun(bisect: Command): void {
       )
       .option('--continue', 'judge the booted tree and boot the next (what the systemd unit runs)'),
   ).action(async function (this: Command, argv: string[], flags: RunFlags) {
-    const b = await openBisect(this);
+    // One process drives a whole sandbox run and builds ahead in its own queue; across reboots
+    // each step is a new process, so the background process builds ahead.
+    const acrossReboots = Boolean(flags.continue || flags.systemd) || (await isHost(this));
+    const b = await openBisect(this, { buildAhead: acrossReboots ? 'background' : 'in-process' });
     if (flags.continue) {
       if (argv.length > 0 || flags.timeout !== undefined || flags.times !== undefined) {
         throw new UsageError(
@@ -66,6 +69,11 @@ export function registerBisectRun(bisect: Command): void {
       () => ({ steps: r.steps, reboots: r.reboots, result: r.advance }),
     );
   });
+}
+
+async function isHost(cmd: Command): Promise<boolean> {
+  const { resolve } = await import('node:path');
+  return resolve(globalOptions(cmd).sysroot) === '/';
 }
 
 /** The unit this grove installs: it runs this same node and this same grove script. */
