@@ -4,7 +4,9 @@ import { recentServerCommits, startBisect } from '../../bisect/start.js';
 import { listTrees } from '../../trees/list-trees.js';
 import { startSourceBisect } from '../../bisect/start-source.js';
 import { UsageError } from '../../errors.js';
-import { openBisect } from '../bisect-env.js';
+import type { Advance } from '../../bisect/advance.js';
+import type { BisectState } from '../../bisect/state.js';
+import { openBisect, type BisectCli } from '../bisect-env.js';
 import { addGlobalOptions } from '../global-options.js';
 import { pickStartTrees } from '../prompts.js';
 import { renderAdvance, statusJson } from '../render/bisect.js';
@@ -82,16 +84,13 @@ export function registerBisectStart(bisect: Command): void {
         }),
       );
       const n = o.state.commits.length - 2;
-      b.ctx.out.note(
-        `${o.state.source!.repo}: ${n} commit${n === 1 ? '' : 's'} between ${o.state.terms.old} and ${o.state.terms.new}, built onto ${o.state.source!.base.slice(0, 10)}`,
+      return reportStart(
+        b,
+        `${o.state.source!.repo}: ${plural(n)} between ${o.state.terms.old} and ${o.state.terms.new}, built onto ${o.state.source!.base.slice(0, 10)}`,
+        o.state,
+        o.advance,
+        flags.reboot,
       );
-      const view = await bisectStatus(b.env);
-      b.ctx.out.result(
-        () => renderAdvance(o.advance, o.state.terms, b.ctx.machine.kind),
-        () => statusJson(view),
-      );
-      if (o.advance.kind === 'testing') await maybeReboot(b, flags.reboot);
-      return;
     }
     for (const [name, set] of [
       ['--build', flags.build],
@@ -124,17 +123,39 @@ export function registerBisectStart(bisect: Command): void {
         didNotBoot: flags.didNotBoot,
       }),
     );
-    const n = outcome.state.commits.length - 2;
-    b.ctx.out.note(
-      `${outcome.state.ref}: ${n} commit${n === 1 ? '' : 's'} between ${outcome.state.terms.old} and ${outcome.state.terms.new}${outcome.state.packageGlobs.length ? ` (${outcome.state.commits.filter((c) => c.eligible).length} change ${outcome.state.packageGlobs.join(', ')})` : ''}`,
+    const st = outcome.state;
+    const filtered = st.packageGlobs.length
+      ? ` (${st.commits.filter((c) => c.eligible).length} change ${st.packageGlobs.join(', ')})`
+      : '';
+    await reportStart(
+      b,
+      `${st.ref}: ${plural(st.commits.length - 2)} between ${st.terms.old} and ${st.terms.new}${filtered}`,
+      st,
+      outcome.advance!,
+      flags.reboot,
     );
-    const view = await bisectStatus(b.env);
-    b.ctx.out.result(
-      () => renderAdvance(outcome.advance!, outcome.state.terms, b.ctx.machine.kind),
-      () => statusJson(view),
-    );
-    if (outcome.advance?.kind === 'testing') await maybeReboot(b, flags.reboot);
   });
+}
+
+/** The range on stderr, what was deployed (or the status JSON) on stdout, then --reboot. */
+async function reportStart(
+  b: BisectCli,
+  summary: string,
+  state: BisectState,
+  advance: Advance,
+  reboot: boolean | undefined,
+): Promise<void> {
+  b.ctx.out.note(summary);
+  const view = await bisectStatus(b.env);
+  b.ctx.out.result(
+    () => renderAdvance(advance, state.terms, b.ctx.machine.kind),
+    () => statusJson(view),
+  );
+  if (advance.kind === 'testing') await maybeReboot(b, reboot);
+}
+
+function plural(n: number): string {
+  return `${n} commit${n === 1 ? '' : 's'}`;
 }
 
 export function jobsArg(v: string): number {
