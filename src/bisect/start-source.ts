@@ -11,9 +11,8 @@ import { advance, type Advance } from './advance.js';
 import { appendLog } from './bisect-log.js';
 import type { BisectEnv } from './bisect-env.js';
 import { candidateRef } from './deploy-candidate.js';
-import { findStore } from './find-state.js';
 import { bisectDir, STATE_SCHEMA, StateStore, type BisectState, type StoredCommit } from './state.js';
-import { parseOrigin } from './start.js';
+import { assertNoBisection, checkTerms, parseOrigin } from './start.js';
 
 export interface SourceStartOptions {
   /** A directory inside the user's git checkout. */
@@ -44,16 +43,8 @@ export async function startSourceBisect(
   env: BisectEnv,
   opts: SourceStartOptions,
 ): Promise<SourceStartOutcome> {
-  const existing = await findStore(env.sysroot);
-  const running = existing ? await existing.load() : null;
-  if (running) {
-    throw new UserError(
-      `a bisection is already running (started ${running.startedAt}). Go on with 'grove bisect ${running.terms.old}|${running.terms.new}|skip', or end it with 'grove bisect reset'.`,
-    );
-  }
-  const terms = { old: opts.termOld ?? 'good', new: opts.termNew ?? 'bad' };
-  if (terms.old === terms.new)
-    throw new UsageError(`--term-old and --term-new are both '${terms.old}'; pick two words.`);
+  await assertNoBisection(env);
+  const terms = checkTerms(opts);
   const jobs = opts.jobs ?? 1;
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) {
     throw new UsageError(`--jobs ${jobs} is not a number of builds: use a whole number from 1 to 64.`);

@@ -37,24 +37,8 @@ export interface StartOutcome {
 }
 
 export async function startBisect(env: BisectEnv, opts: StartOptions): Promise<StartOutcome> {
-  const existing = await findStore(env.sysroot);
-  const running = existing ? await existing.load() : null;
-  if (running) {
-    throw new UserError(
-      `a bisection is already running (started ${running.startedAt}). Go on with 'grove bisect ${running.terms.old}|${running.terms.new}|skip', or end it with 'grove bisect reset'.`,
-    );
-  }
-  const terms = { old: opts.termOld ?? 'good', new: opts.termNew ?? 'bad' };
-  if (terms.old === terms.new)
-    throw new UsageError(`--term-old and --term-new are both '${terms.old}'; pick two words.`);
-  for (const t of [terms.old, terms.new]) {
-    if (
-      ['skip', 'start', 'reset', 'run', 'log', 'replay', 'view', 'status'].includes(t) ||
-      !/^[a-z][a-z0-9-]*$/.test(t)
-    ) {
-      throw new UsageError(`'${t}' cannot be a term: use a lowercase word that is not a bisect command.`);
-    }
-  }
+  await assertNoBisection(env);
+  const terms = checkTerms(opts);
   // Fail on malformed specs before touching the network.
   parseTreeSpec(opts.good);
   parseTreeSpec(opts.bad);
@@ -193,6 +177,33 @@ export async function recentServerCommits(
     next = c.parent;
   }
   return out;
+}
+
+/** One bisection per sysroot at a time. */
+export async function assertNoBisection(env: Pick<BisectEnv, 'sysroot'>): Promise<void> {
+  const existing = await findStore(env.sysroot);
+  const running = existing ? await existing.load() : null;
+  if (running) {
+    throw new UserError(
+      `a bisection is already running (started ${running.startedAt}). Go on with 'grove bisect ${running.terms.old}|${running.terms.new}|skip', or end it with 'grove bisect reset'.`,
+    );
+  }
+}
+
+/** The words for the two states: two different lowercase words that are not bisect commands. */
+export function checkTerms(opts: { termOld?: string; termNew?: string }): { old: string; new: string } {
+  const terms = { old: opts.termOld ?? 'good', new: opts.termNew ?? 'bad' };
+  if (terms.old === terms.new)
+    throw new UsageError(`--term-old and --term-new are both '${terms.old}'; pick two words.`);
+  for (const t of [terms.old, terms.new]) {
+    if (
+      ['skip', 'start', 'reset', 'run', 'log', 'replay', 'view', 'status'].includes(t) ||
+      !/^[a-z][a-z0-9-]*$/.test(t)
+    ) {
+      throw new UsageError(`'${t}' cannot be a term: use a lowercase word that is not a bisect command.`);
+    }
+  }
+  return terms;
 }
 
 export function parseOrigin(origin: string | null): { remote: string | null; ref: string } | null {
