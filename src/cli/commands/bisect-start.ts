@@ -121,6 +121,7 @@ export function registerBisectStart(bisect: Command): void {
         termNew: flags.termNew,
         packageGlobs: flags.package,
         didNotBoot: flags.didNotBoot,
+        os: b.ctx.globals.os,
       }),
     );
     const st = outcome.state;
