@@ -8,7 +8,7 @@ import { parseTreeSpec, resolveTreeSpec, type SpecCommit } from '../trees/tree-s
 import { advance, type Advance } from './advance.js';
 import { appendLog } from './bisect-log.js';
 import type { BisectEnv } from './bisect-env.js';
-import { findStore } from './find-state.js';
+import { findStore, stateroots } from './find-state.js';
 import { changesMatch, diffPackages } from './package-diff.js';
 import { bisectDir, STATE_SCHEMA, StateStore, type BisectState, type StoredCommit } from './state.js';
 
@@ -97,6 +97,12 @@ export async function startBisect(env: BisectEnv, opts: StartOptions): Promise<S
   const originalTree = booted ?? trees.find((t) => t.default)!;
   const stateroot =
     opts.os ?? (badLocal?.kind === 'deployment' ? badLocal.deployment.stateroot : originalTree.stateroot);
+  const known = await stateroots(env.sysroot);
+  if (!known.includes(stateroot)) {
+    throw new UserError(
+      `--os ${stateroot} is not a stateroot of ${env.sysroot} (there: ${known.join(', ')}). Pick one of those.`,
+    );
+  }
   const now = new Date().toISOString();
   const state: BisectState = {
     schema: STATE_SCHEMA,
