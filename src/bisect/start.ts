@@ -42,6 +42,12 @@ export async function startBisect(env: BisectEnv, opts: StartOptions): Promise<S
   // Fail on malformed specs before touching the network.
   parseTreeSpec(opts.good);
   parseTreeSpec(opts.bad);
+  const known = await stateroots(env.sysroot);
+  if (opts.os !== undefined && !known.includes(opts.os)) {
+    throw new UserError(
+      `--os ${opts.os} is not a stateroot of ${env.sysroot} (there: ${known.join(', ')}). Pick one of those.`,
+    );
+  }
 
   const trees = await listTrees(env);
   if (trees.length === 0)
@@ -97,12 +103,6 @@ export async function startBisect(env: BisectEnv, opts: StartOptions): Promise<S
   const originalTree = booted ?? trees.find((t) => t.default)!;
   const stateroot =
     opts.os ?? (badLocal?.kind === 'deployment' ? badLocal.deployment.stateroot : originalTree.stateroot);
-  const known = await stateroots(env.sysroot);
-  if (!known.includes(stateroot)) {
-    throw new UserError(
-      `--os ${stateroot} is not a stateroot of ${env.sysroot} (there: ${known.join(', ')}). Pick one of those.`,
-    );
-  }
   const now = new Date().toISOString();
   const state: BisectState = {
     schema: STATE_SCHEMA,
