@@ -135,6 +135,11 @@ describe('bisect: failed boots, pruned history, replay, bad input', () => {
         2,
       ],
       [['bisect', 'start', 'rollback'], /needs GOOD and BAD/, 2],
+      [
+        ['bisect', 'start', '--os', 'nope', 'rollback', 'booted'],
+        /--os nope is not a stateroot .*there: fedora/,
+        1,
+      ],
     ];
     const before = await grove('trees', 'list', '--json');
     for (const [args, re, code] of cases) {
