@@ -35,7 +35,7 @@ export async function advance(env: BisectEnv, store: StateStore, state: BisectSt
     if (state.source && (await buildOrSkip(env, store, state, candidate))) return advance(env, store, state);
     await deployCandidate(env, store, state, candidate);
     // While this candidate is tested, pull the ones that can come next.
-    await stopAnyPrefetch(store.dir);
+    await stopAnyPrefetch(store.dir, { waitGone: Boolean(state.source) });
     await env.prefetch?.();
     return {
       kind: 'testing',
@@ -47,7 +47,7 @@ export async function advance(env: BisectEnv, store: StateStore, state: BisectSt
     };
   }
   state.expected = null;
-  await stopAnyPrefetch(store.dir);
+  await stopAnyPrefetch(store.dir, { waitGone: Boolean(state.source) });
   if (next.kind === 'done') {
     if (!state.result || state.result.firstBad.checksum !== next.id)
       state.result = await computeResult(env, state, next);

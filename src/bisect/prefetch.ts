@@ -227,9 +227,12 @@ export function stopPrefetch(rec: Pick<PrefetchRecord, 'pid'>): void {
 }
 
 /** Stops any prefetch of this bisection (reset, or a new one is about to start). */
-export async function stopAnyPrefetch(dir: string): Promise<void> {
+export async function stopAnyPrefetch(dir: string, opts: { waitGone?: boolean } = {}): Promise<void> {
   const rec = await readRecord(dir);
-  if (rec && !rec.finished && isAlive(rec.pid)) stopPrefetch(rec);
+  if (!rec || rec.finished || !isAlive(rec.pid)) return;
+  stopPrefetch(rec);
+  // Its builds write worktrees and refs: whoever takes over waits until they have stopped.
+  for (let i = 0; opts.waitGone && i < 200 && isAlive(rec.pid); i++) await sleep(50);
 }
 
 /** Starts the background prefetch unless one is running or has finished for this step. */

@@ -54,7 +54,7 @@ export async function resetBisect(
     }
     throw new NoBisection(env.sysroot);
   }
-  await stopAnyPrefetch(store.dir);
+  await stopAnyPrefetch(store.dir, { waitGone: Boolean(state.source) });
   // An unattended run stopped midway: its unit must not go on after the next boot.
   if (state.run && opts.units) await removeUnit(env, opts.units);
   const sysroot = env.ostree.sysroot(env.sysroot);

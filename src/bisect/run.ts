@@ -13,7 +13,7 @@ import { loadState } from './find-state.js';
 import { deploySection, readStepLog, recordingEnv, updateStepLog, type StepTestRun } from './run-step-log.js';
 import type { BisectRunConfig, BisectState, StoredCommit } from './state.js';
 import { bisectDir, deployedId } from './state.js';
-import { ensurePrefetchRunning } from './prefetch.js';
+import { ensurePrefetchRunning, stopAnyPrefetch } from './prefetch.js';
 import { classifyExit, type TestOutcome } from './test-exit.js';
 import { recordVerdict } from './verdict.js';
 
@@ -55,6 +55,11 @@ export async function runBisection(env: BisectEnv, opts: RunOptions): Promise<Ru
   if (opts.argv.length === 0)
     throw new UserError('bisect run needs a command: grove bisect run -- CMD [ARGS...]');
   let { state } = await loadState(env.sysroot);
+  // A source bisection's run builds ahead in its own queue: a background builder left by the
+  // command that deployed the first candidate would build the same commits in the same places.
+  if (state.source && env.buildAhead !== 'background') {
+    await stopAnyPrefetch(bisectDir(env.sysroot, state.stateroot), { waitGone: true });
+  }
   let reboots = 0;
   let steps = 0;
   let last: Advance | null = null;
