@@ -11,22 +11,8 @@ export interface BenchJson {
   verdictToReady: { grove: number; plain: number; floor: number; ratio: number; overFloor: number };
   listing: { grove: number; plain: number; ratio: number };
   run: { seconds: number; reboots: number; commits: number };
-  trees: {
-    listSeconds: number;
-    cliListSeconds: number | null;
-    deployments: number;
-    files: number;
-    bytesPerAddedTree: number;
-    treeBytes: number;
-    ratio: number;
-  };
-  source: {
-    parallelSeconds: number;
-    serialSeconds: number;
-    ratio: number;
-    rebuiltOnRepeat: number;
-    commits: number;
-  };
+  trees: TreesBench;
+  source: Pick<SourceBench, 'parallelSeconds' | 'serialSeconds' | 'ratio' | 'rebuiltOnRepeat' | 'commits'>;
 }
 
 export const TARGETS = { overFloor: 1.25, ratio: 5, listingRatio: 1, sourceRatio: 1.5 };
