@@ -79,25 +79,18 @@ export function parsePullProgressLine(text: string): PullProgress | null {
       line,
     };
   }
-  m = RECEIVING_OBJECTS.exec(line);
-  if (m) {
-    return {
-      fetchedObjects: Number(m[1]),
-      totalObjects: Number(m[2]),
-      bytes: parseFormattedSize(`${m[3]} ${m[4]}`) ?? 0,
-      done: false,
-      line,
-    };
-  }
-  m = RECEIVING_DELTAS.exec(line);
-  if (m) {
-    return {
-      fetchedObjects: Number(m[1]),
-      totalObjects: Number(m[2]),
-      bytes: parseFormattedSize(`${m[3]} ${m[4]}`) ?? 0,
-      done: false,
-      line,
-    };
+  // Objects and static-delta parts are reported in the same shape: done/total and bytes.
+  for (const re of [RECEIVING_OBJECTS, RECEIVING_DELTAS]) {
+    m = re.exec(line);
+    if (m) {
+      return {
+        fetchedObjects: Number(m[1]),
+        totalObjects: Number(m[2]),
+        bytes: parseFormattedSize(`${m[3]} ${m[4]}`) ?? 0,
+        done: false,
+        line,
+      };
+    }
   }
   return null;
 }

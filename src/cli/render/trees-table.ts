@@ -5,26 +5,6 @@ import { formatBytes, formatDate } from './format.js';
 
 const plain = { head: [], border: [] };
 
-/** The deployments as a table, in boot order. Pure: returns the string. */
-export function renderTreesTable(trees: readonly Tree[]): string {
-  const table = new Table({
-    head: ['#', 'os', 'version', 'checksum', 'date', 'origin', 'roles'],
-    style: plain,
-  });
-  for (const t of trees) {
-    table.push([
-      String(t.index),
-      t.stateroot,
-      t.version ?? '-',
-      `${t.checksum.slice(0, 10)}.${t.serial}`,
-      t.timestamp ? formatDate(t.timestamp) : '-',
-      t.origin ?? '-',
-      roleNames(t).join(', '),
-    ]);
-  }
-  return table.toString();
-}
-
 /** Roles, bisect roles included ("bisect: original"). */
 export function allRoleNames(t: ListedTree): string[] {
   return [...roleNames(t), ...t.bisect.map((r) => `bisect ${r}`)];
