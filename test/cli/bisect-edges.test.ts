@@ -1,11 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { pruneHistory, serveRepo, type RepoServer } from '../../fixtures/http-server.js';
-import { makeOsHistory, type OsHistory } from '../../fixtures/os-history.js';
-import { makeSandbox, type Sandbox } from '../../fixtures/sandbox.js';
+import { pruneHistory, type RepoServer } from '../../fixtures/http-server.js';
+import type { OsHistory } from '../../fixtures/os-history.js';
+import type { Sandbox } from '../../fixtures/sandbox.js';
 import { json, runGrove, type GroveResult } from '../helpers/run-grove.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { servedHistory, type ServedHistory } from '../helpers/served-history.js';
 
 interface StatusJson {
   state: string;
@@ -20,38 +20,21 @@ const COMMITS = 24;
 const PLANTED = 18;
 
 describe('bisect: failed boots, pruned history, replay, bad input', () => {
-  let dir: { path: string; cleanup: () => Promise<void> };
+  let world: ServedHistory;
   let history: OsHistory;
   let server: RepoServer;
   let sb: Sandbox;
-  let n = 0;
   const grove = (...args: string[]) => runGrove(['--sysroot', sb.sysroot, ...args]);
 
   beforeAll(async () => {
-    dir = await tempDir();
-    history = await makeOsHistory({
-      dir: join(dir.path, 'server'),
-      commits: COMMITS,
-      regressionAt: PLANTED,
-      unbootable: [9, 10, 11, 12, 13],
-    });
-    server = await serveRepo({ root: history.repo });
+    world = await servedHistory({ commits: COMMITS, regressionAt: PLANTED, unbootable: [9, 10, 11, 12, 13] });
+    ({ history, server } = world);
   });
-  afterAll(async () => {
-    await server.close();
-    await dir.cleanup();
-  });
+  afterAll(() => world.close());
 
   /** A fresh sandbox booted into the bad tree, the good one as rollback. */
   async function freshSandbox(): Promise<void> {
-    sb = await makeSandbox({
-      dir: join(dir.path, `sysroot-${n++}`),
-      os: history.os,
-      remoteUrl: server.url,
-      ref: history.ref,
-      deploy: [history.commits[0]!.checksum, history.commits[COMMITS - 1]!.checksum],
-      boot: true,
-    });
+    sb = await world.bootedIntoBad();
   }
   afterEach(() => server.setFaults({}));
 
@@ -90,7 +73,7 @@ describe('bisect: failed boots, pruned history, replay, bad input', () => {
 
     // replay: the saved log rebuilds the same verdicts and result
     const log = (await grove('bisect', 'log')).stdout;
-    const file = join(dir.path, 'saved.log');
+    const file = join(world.dir, 'saved.log');
     await writeFile(file, log);
     expect((await grove('bisect', 'reset')).code).toBe(0);
     const replay = await grove('bisect', 'replay', file);

@@ -1,42 +1,27 @@
-import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveRepo, type RepoServer } from '../../fixtures/http-server.js';
-import { makeOsHistory, type OsHistory } from '../../fixtures/os-history.js';
-import { makeSandbox, type Sandbox } from '../../fixtures/sandbox.js';
+import type { OsHistory } from '../../fixtures/os-history.js';
+import type { Sandbox } from '../../fixtures/sandbox.js';
 import { sysrootLockPath } from '../../src/state/paths.js';
 import { json, runGrove } from '../helpers/run-grove.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { servedHistory, type ServedHistory } from '../helpers/served-history.js';
 
 const COMMITS = 40;
 const PLANTED = 27;
 
 describe('bisect options: --package, the sysroot lock, bisect run', () => {
-  let dir: { path: string; cleanup: () => Promise<void> };
+  let world: ServedHistory;
   let history: OsHistory;
-  let server: RepoServer;
   let sb: Sandbox;
-  let n = 0;
   const grove = (...args: string[]) => runGrove(['--sysroot', sb.sysroot, ...args]);
 
   beforeAll(async () => {
-    dir = await tempDir();
-    history = await makeOsHistory({ dir: join(dir.path, 'server'), commits: COMMITS, regressionAt: PLANTED });
-    server = await serveRepo({ root: history.repo });
+    world = await servedHistory({ commits: COMMITS, regressionAt: PLANTED });
+    ({ history } = world);
   });
-  afterAll(async () => {
-    await server.close();
-    await dir.cleanup();
-  });
+  afterAll(() => world.close());
   async function freshSandbox() {
-    sb = await makeSandbox({
-      dir: join(dir.path, `sysroot-${n++}`),
-      os: history.os,
-      remoteUrl: server.url,
-      ref: history.ref,
-      deploy: [history.commits[0]!.checksum, history.commits[COMMITS - 1]!.checksum],
-      boot: true,
-    });
+    sb = await world.bootedIntoBad();
   }
 
   it('with --package, tests only commits that change a matching package and says so', async () => {
