@@ -32,6 +32,12 @@ export interface RunResult {
   timedOut: boolean;
 }
 
+// GROVE_TRACE=1: every subprocess with its wall time on stderr, to see where a command's time goes.
+const TRACE = process.env.GROVE_TRACE === '1';
+function trace(argv: readonly string[], ms: number): void {
+  process.stderr.write(`trace: ${ms.toFixed(0).padStart(5)} ms  ${argv.join(' ').slice(0, 160)}\n`);
+}
+
 /** Runs argv[0] with argv[1..]; throws CommandFailed on failure unless allowFailure. */
 export async function run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   const [file, ...args] = argv;
@@ -51,7 +57,9 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
   });
   if (opts.onStderrLine) forEachLine(child.stderr, opts.onStderrLine);
   if (opts.onStdoutLine) forEachLine(child.stdout, opts.onStdoutLine);
+  const started = TRACE ? performance.now() : 0;
   const r = await child;
+  if (TRACE) trace(argv, performance.now() - started);
   if (r.code === 'ENOENT' || (r.failed && r.exitCode === undefined && /ENOENT/.test(String(r.message)))) {
     throw new MissingProgram(file, opts.debianPackage ?? file);
   }
