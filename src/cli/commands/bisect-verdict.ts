@@ -32,10 +32,11 @@ export async function giveVerdict(
 ): Promise<void> {
   const outcome = await b.locked(() => recordVerdict(b.env, { term, tree }));
   const { state } = await loadState(b.env.sysroot);
-  const view = await bisectStatus(b.env);
+  // The whole status only for --json: a verdict's output is on the path the user waits on.
+  const view = b.ctx.globals.json ? await bisectStatus(b.env) : null;
   b.ctx.out.result(
     () => renderAdvance(outcome.advance, state.terms, b.ctx.machine.kind),
-    () => statusJson(view),
+    () => statusJson(view!),
   );
   if (outcome.advance.kind === 'testing') await maybeReboot(b, reboot);
 }
