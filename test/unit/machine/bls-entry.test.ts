@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bootOrder, kernelArg, parseBlsEntry, parseOstreeBootArg } from '../../../src/machine/bls-entry.js';
 
-const realworld = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'realworld');
+const realworld = join(import.meta.dirname, '..', '..', 'data', 'realworld');
 const read = (f: string) => readFileSync(join(realworld, f), 'utf8');
 
 describe('parseBlsEntry', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAdminStatus } from '../../../src/ostree/parse-admin-status.js';
 
-const REALWORLD = new URL('../../../../shared/realworld/', import.meta.url);
+const REALWORLD = new URL('../../data/realworld/', import.meta.url);
 const sample = (name: string) => readFileSync(new URL(name, REALWORLD), 'utf8');
 
 // `ostree admin status --sysroot=sr` after deploy, deploy --retain, deploy --retain
