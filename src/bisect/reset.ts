@@ -3,6 +3,7 @@
 // is running now cannot be removed; it is removed by the next reset (or start) after a reboot.
 import { join } from 'node:path';
 import { rename, rm } from 'node:fs/promises';
+import type { Sysroot } from '../ostree/index.js';
 import { readJsonFile, writeJsonDurably } from '../state/atomic-file.js';
 import {
   findDeployment,
@@ -20,6 +21,12 @@ import { bisectDir, type BisectState } from './state.js';
 
 export interface ResetOutcome {
   original: DeploymentId & { version: string | null };
+  /**
+   * The tree the bisection started from was removed by something else: nothing was made the
+   * default, and `nextBoot` is what boots next instead (null when no tree is left).
+   */
+  originalGone: boolean;
+  nextBoot: (DeploymentId & { version: string | null }) | null;
   removed: DeploymentId[];
   kept: DeploymentId[];
   /** Running now: removed by the next reset after a reboot. */
@@ -45,6 +52,8 @@ export async function resetBisect(
     if (cleanedUp.length > 0) {
       return {
         original: { ...cleanedUp[0]!, version: null },
+        originalGone: false,
+        nextBoot: null,
         removed: [],
         kept: [],
         deferred: [],
@@ -70,7 +79,8 @@ export async function resetBisect(
   }
   let original: DeploymentId = state.original;
   const deployments = await sysroot.status();
-  if (findDeployment(deployments, original)) {
+  const originalGone = !findDeployment(deployments, original);
+  if (!originalGone) {
     original = await makeDefault(env.ostree, env.sysroot, original, booted);
     if (!state.original.wasPinned) await pinById(sysroot, original, false);
   }
@@ -87,12 +97,21 @@ export async function resetBisect(
   await rename(store.logFile, join(store.dir, 'last.log')).catch(() => undefined);
   return {
     original: { ...original, version: versionOf(state, original.checksum) },
+    originalGone,
+    nextBoot: originalGone ? await nextBootOf(sysroot) : null,
     removed,
     kept,
     deferred,
     refsDeleted,
     cleanedUp,
   };
+}
+
+async function nextBootOf(sysroot: Sysroot): Promise<(DeploymentId & { version: string | null }) | null> {
+  const top = (await sysroot.status())[0];
+  return top
+    ? { stateroot: top.stateroot, checksum: top.checksum, serial: top.serial, version: top.version }
+    : null;
 }
 
 function versionOf(state: BisectState, checksum: string): string | null {

@@ -167,4 +167,26 @@ describe('bisect: failed boots, pruned history, replay, bad input', () => {
     await writeFile(store, saved);
     expect((await grove('bisect', 'reset')).code).toBe(0);
   });
+  it('says so when the tree the bisection started from was removed behind its back', async () => {
+    await freshSandbox();
+    const start = await grove('bisect', 'start', 'rollback', 'booted');
+    expect(start.code, start.stderr).toBe(0);
+    const bad = history.commits[COMMITS - 1]!.checksum;
+    const list = json<{ deployments: Array<{ index: number; checksum: string }> }>(
+      await grove('trees', 'list', '--json'),
+    );
+    const index = list.deployments.find((d) => d.checksum === bad)!.index;
+    await sb.ostree.exec(['admin', 'undeploy', `--sysroot=${sb.sysroot}`, String(index)]);
+    const reset = await grove('bisect', 'reset');
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stdout).toMatch(/is no longer deployed; \S+ \([0-9a-f]{10}\.\d\) boots next/);
+    expect(reset.stdout).toContain(`grove trees add ${bad}`);
+    expect(reset.stdout).not.toContain('is the default tree again');
+    const after = json<{ deployments: Array<{ checksum: string; serial: number; default: boolean }> }>(
+      await grove('trees', 'list', '--json'),
+    );
+    const next = after.deployments.find((d) => d.default)!;
+    expect(reset.stdout).toContain(`(${next.checksum.slice(0, 10)}.${next.serial}) boots next`);
+    expect(after.deployments.map((d) => d.checksum)).not.toContain(bad);
+  });
 });

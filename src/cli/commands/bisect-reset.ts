@@ -18,7 +18,9 @@ export function registerBisectReset(bisect: Command): void {
     b.ctx.out.result(
       () =>
         [
-          `${o.version ?? ''} (${o.checksum.slice(0, 10)}.${o.serial}) is the default tree again.`.trim(),
+          r.originalGone
+            ? `The tree you started from, ${o.version ?? ''} (${o.checksum.slice(0, 10)}), is no longer deployed; ${r.nextBoot ? `${r.nextBoot.version ?? ''} (${r.nextBoot.checksum.slice(0, 10)}.${r.nextBoot.serial}) boots next` : 'no tree is left to boot'}. Deploy it again: grove trees add ${o.checksum}`
+            : `${o.version ?? ''} (${o.checksum.slice(0, 10)}.${o.serial}) is the default tree again.`.trim(),
           r.removed.length ? `Removed ${r.removed.length} candidate tree(s).` : '',
           r.kept.length ? `Kept ${r.kept.length} candidate tree(s) as ordinary trees.` : '',
           r.deferred.length

@@ -16,6 +16,8 @@ import { recordVerdict } from '../../bisect/verdict.js';
 import { UsageError, UserError } from '../../errors.js';
 import { createHttpClient } from '../../http/index.js';
 import { startPrefetchProcess } from '../bisect-env.js';
+import { sysrootLockPath } from '../../state/paths.js';
+import { withSysrootLock } from '../../state/sysroot-lock.js';
 import { globalOptions } from '../global-options.js';
 import { askVerdict } from '../prompts.js';
 import { renderAdvance, renderResult } from '../render/bisect.js';
@@ -55,8 +57,11 @@ async function runDemo(flags: DemoFlags, interactive: boolean): Promise<void> {
   const seed = flags.seed !== undefined ? Number(flags.seed) : Math.floor(Math.random() * 1e9);
   const rnd = mulberry(seed);
   const regressionAt = 1 + Math.floor(rnd() * (commits - 2));
-  let unbootable = 1 + Math.floor(rnd() * (commits - 2));
-  if (unbootable === regressionAt) unbootable = regressionAt > 1 ? regressionAt - 1 : regressionAt + 1;
+  // Not the regression, nor the commit just before it: with either unbootable, no test can tell
+  // which of the two is the first bad one, and the bisection rightly ends with both.
+  const bootable = (i: number) => i !== regressionAt && i !== regressionAt - 1;
+  const mayFail = Array.from({ length: commits - 2 }, (_, i) => i + 1).filter(bootable);
+  const unbootable = mayFail[Math.floor(rnd() * mayFail.length)]!;
   // No-change rebuilds share their parent's content, so none may sit at the regression or next
   // to the unbootable commit (their contents differ there).
   const noChange = [...new Set([0, 1, 2].map(() => 2 + Math.floor(rnd() * (commits - 3))))].filter(
@@ -101,31 +106,37 @@ async function runDemo(flags: DemoFlags, interactive: boolean): Promise<void> {
       prefetch: () => startPrefetchProcess(sb.sysroot),
     };
     say(`\n$ grove --sysroot ${sb.sysroot} bisect start rollback booted`);
-    const start = await startBisect(env, { good: 'rollback', bad: 'booted' });
+    // Each step holds the sysroot lock as the grove command it stands for does: the background
+    // prefetch removes stale candidates under it, and both change deployments by index.
+    const locked = <T>(fn: () => Promise<T>) => withSysrootLock(sysrootLockPath(sb.sysroot), fn);
+    const start = await locked(() => startBisect(env, { good: 'rollback', bad: 'booted' }));
     say(renderAdvance(start.advance!, start.state.terms, 'sandbox'));
 
     let end: Advance;
     let reboots = 0;
     if (!interactive) {
       say(`\n$ grove --sysroot ${sb.sysroot} bisect run -- glxcheck`);
-      const r = await runBisection(env, {
-        argv: ['/usr/bin/glxcheck'],
-        onStep: (e) => {
-          const v = `${e.candidate.version} (${e.candidate.checksum.slice(0, 10)})`;
-          if (e.kind === 'booted' && !e.ok) say(`  step ${e.step}: ${v} did not boot: the sandbox fell back`);
-          if (e.kind === 'tested') {
-            const verdict = e.outcome.kind === 'verdict' ? e.outcome.verdict : e.outcome.kind;
-            say(`  step ${e.step}: ${v} → ${verdict}   ${e.output.trim().split('\n')[0] ?? ''}`);
-          }
-        },
-      });
+      const r = await locked(() =>
+        runBisection(env, {
+          argv: ['/usr/bin/glxcheck'],
+          onStep: (e) => {
+            const v = `${e.candidate.version} (${e.candidate.checksum.slice(0, 10)})`;
+            if (e.kind === 'booted' && !e.ok)
+              say(`  step ${e.step}: ${v} did not boot: the sandbox fell back`);
+            if (e.kind === 'tested') {
+              const verdict = e.outcome.kind === 'verdict' ? e.outcome.verdict : e.outcome.kind;
+              say(`  step ${e.step}: ${v} → ${verdict}   ${e.output.trim().split('\n')[0] ?? ''}`);
+            }
+          },
+        }),
+      );
       end = r.advance;
       reboots = r.reboots;
     } else {
       end = start.advance!;
       while (end.kind === 'testing') {
         say(`\n$ grove machine reboot`);
-        const boot = await sb.machine.reboot();
+        const boot = await locked(() => sb.machine.reboot());
         reboots++;
         for (const f of boot.fellBack) say(`  ${f.entry}: ${f.failed}; the bootloader fell back`);
         say(`booted ${boot.booted.checksum.slice(0, 10)}; glxcheck says:`);
@@ -134,7 +145,7 @@ async function runDemo(flags: DemoFlags, interactive: boolean): Promise<void> {
         const choice = await askVerdict(start.state.terms, `${boot.booted.checksum.slice(0, 10)}`);
         if (choice === 'quit') throw new UserError(`demo stopped; the sandbox is in ${work}`);
         if (choice === 'retry' || choice === 'back') continue;
-        const out = await recordVerdict(env, { term: choice });
+        const out = await locked(() => recordVerdict(env, { term: choice }));
         end = out.advance;
         if (end.kind === 'testing') say(renderAdvance(end, start.state.terms, 'sandbox'));
       }
@@ -153,13 +164,17 @@ async function runDemo(flags: DemoFlags, interactive: boolean): Promise<void> {
         : `\n✗ grove named ${end.result.firstBad.version}, but the regression was planted in ${planted.version}.`,
     );
     say(`\n$ grove --sysroot ${sb.sysroot} bisect reset`);
-    const reset = await resetBisect(env);
+    const reset = await locked(() => resetBisect(env));
+    if (reset.originalGone)
+      throw new UserError(`the tree the demo started from is gone; the sandbox is in ${work}`);
     say(
       `${reset.original.version ?? ''} (${reset.original.checksum.slice(0, 10)}) is the default tree again.`,
     );
     if (reset.deferred.length > 0) {
-      await sb.machine.reboot();
-      await runPendingCleanup(env);
+      await locked(async () => {
+        await sb.machine.reboot();
+        await runPendingCleanup(env);
+      });
     }
     if (!found) throw new UserError('the demo did not find the planted regression');
   } finally {
