@@ -132,4 +132,24 @@ describe('grove bisect run on a sandbox', () => {
     expect(outcomes.slice(0, 3)).toEqual(['exit 125', 'timed out', expect.stringMatching(/^exit [01]$/)]);
     expect((await grove('bisect', 'reset')).code).toBe(0);
   });
+  it('exits 1 when skips leave more than one candidate for first bad, naming them', async () => {
+    const { history } = world;
+    const sb = await world.bootedIntoBad();
+    const grove = groveOn(sb);
+    expect((await grove('bisect', 'start', 'rollback', 'booted')).code).toBe(0);
+    const before = history.commits[PLANTED - 1]!;
+    const r = await grove(
+      'bisect',
+      'run',
+      '--',
+      'sh',
+      '-c',
+      `[ "$GROVE_CHECKSUM" = ${before.checksum} ] && exit 125; exec glxcheck`,
+    );
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain('The first bad commit could be any of:');
+    expect(r.stdout).toContain(before.checksum);
+    expect(r.stdout).toContain(history.commits[PLANTED]!.checksum);
+    expect((await grove('bisect', 'reset')).code).toBe(0);
+  });
 });

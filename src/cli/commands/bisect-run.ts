@@ -68,6 +68,8 @@ export function registerBisectRun(bisect: Command): void {
       () => renderAdvance(r.advance, state.terms, b.ctx.machine.kind),
       () => ({ steps: r.steps, reboots: r.reboots, result: r.advance }),
     );
+    // As git bisect run: a run that cannot name one commit (skips left) has not succeeded.
+    if (r.advance.kind === 'ambiguous') process.exitCode = 1;
   });
 }
 
