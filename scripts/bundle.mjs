@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles the CLI into one file, dist/grove.mjs. Node's ESM loader pays per module: the
 // unbundled dist/src/index.js loads ~400 files and takes ~0.65 s to start; the bundle ~0.3 s,
-// and ~0.2 s with what most commands never use (HTTP, prompts) split into chunks loaded on demand.
+// and ~0.2 s with what most commands never use (HTTP, prompts, git) split into chunks loaded on demand.
 // Every grove command pays that, and bisect verdicts are timed by the user.
 import { build } from 'esbuild';
 import { chmodSync } from 'node:fs';
@@ -15,7 +15,8 @@ await build({
   entryPoints: { grove: join(root, 'dist', 'src', 'index.js') },
   outdir,
   outExtension: { '.js': '.mjs' },
-  // Dynamic imports (undici, inquirer, simple-git) become chunks loaded only when used.
+  // Dynamic imports (undici, inquirer, simple-git) become chunks loaded only when used; a static
+  // import anywhere in the graph would pull its module back into every start.
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,

@@ -1,7 +1,7 @@
 // The one place grove talks to git (through simple-git). Reads a user's repository (commits
 // between two revisions, tags, commit info) and manages grove's own detached worktrees; it never
 // changes the user's checkout (working tree, index, HEAD or branches).
-import { simpleGit, type SimpleGit } from 'simple-git';
+import type { SimpleGit, simpleGit } from 'simple-git';
 import { UserError } from '../errors.js';
 import { gitEnv } from './git-env.js';
 
@@ -47,29 +47,38 @@ export class UnknownRevision extends UserError {
   }
 }
 
+type SimpleGitFactory = typeof simpleGit;
+
+/**
+ * simple-git is loaded when a git repository is first opened: only source bisections need it,
+ * and every other command (a verdict above all) would pay its load at start-up.
+ */
+export async function loadSimpleGit(): Promise<SimpleGitFactory> {
+  return (await import('simple-git')).simpleGit;
+}
+
 export class GitRepo {
   private readonly git: SimpleGit;
   /** Worktree changes write .git/worktrees; one at a time per repository. */
   private worktreeLock: Promise<unknown> = Promise.resolve();
 
-  private constructor(readonly dir: string) {
+  private constructor(
+    readonly dir: string,
+    simpleGit: SimpleGitFactory,
+  ) {
     this.git = simpleGit({ baseDir: dir, maxConcurrentProcesses: 8 }).env(gitEnv());
   }
 
   /** Opens the repository whose working tree contains `dir`, rooted at its top directory. */
   static async open(dir: string): Promise<GitRepo> {
+    const simpleGit = await loadSimpleGit();
     let top: string;
     try {
       top = (await simpleGit({ baseDir: dir }).env(gitEnv()).revparse(['--show-toplevel'])).trim();
     } catch {
       throw new NotAGitRepository(dir);
     }
-    return new GitRepo(top);
-  }
-
-  /** For a directory already known to be a repository's top (e.g. one grove just created). */
-  static at(dir: string): GitRepo {
-    return new GitRepo(dir);
+    return new GitRepo(top, simpleGit);
   }
 
   /** The full hash of the commit `rev` names (tags are peeled); UnknownRevision otherwise. */

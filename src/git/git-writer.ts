@@ -3,9 +3,10 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
 import { run } from '../process/run.js';
 import { gitEnv } from './git-env.js';
+import { loadSimpleGit } from './git-repo.js';
 
 export interface Identity {
   name: string;
@@ -28,13 +29,14 @@ export class GitWriter {
   private constructor(
     readonly dir: string,
     private readonly identity: Identity,
+    simpleGit: Awaited<ReturnType<typeof loadSimpleGit>>,
   ) {
     this.git = simpleGit({ baseDir: dir }).env(this.baseEnv());
   }
 
   /** `git init` in an existing directory, on branch `branch`. */
   static async init(dir: string, identity: Identity, branch = 'main'): Promise<GitWriter> {
-    const w = new GitWriter(dir, identity);
+    const w = new GitWriter(dir, identity, await loadSimpleGit());
     await w.git.raw(['init', '--quiet', `--initial-branch=${branch}`]);
     return w;
   }
