@@ -1,5 +1,7 @@
 // The one place grove starts subprocesses. argv arrays only: nothing is ever parsed by a shell
 // unless the user's own command is passed to `sh -c` on purpose (builds), and then as one argument.
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import { CommandFailed, MissingProgram } from '../errors.js';
 
@@ -97,8 +99,6 @@ function forEachLine(stream: NodeJS.ReadableStream | null, fn: (line: string) =>
  * goes on after this command exits (prefetching the next candidates). Returns its pid.
  */
 export async function spawnDetached(argv: readonly string[], logFile: string): Promise<number> {
-  const { openSync, closeSync } = await import('node:fs');
-  const { spawn } = await import('node:child_process');
   const [file, ...args] = argv;
   if (!file) throw new Error('spawnDetached: empty argv');
   const fd = openSync(logFile, 'a');

@@ -1,4 +1,5 @@
 import { realpath } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { continueRun, startUnattendedRun, type UnitDeps } from '../../bisect/run-continue.js';
 import { runBisection, type RunStepEvent } from '../../bisect/run.js';
@@ -74,7 +75,6 @@ export function registerBisectRun(bisect: Command): void {
 }
 
 async function isHost(cmd: Command): Promise<boolean> {
-  const { resolve } = await import('node:path');
   return resolve(globalOptions(cmd).sysroot) === '/';
 }
 
