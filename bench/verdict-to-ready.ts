@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { benchSandbox, grove, plannedSequence, waitForPrefetch, type BenchEnv } from './bench-env.js';
+import { run } from '../src/process/run.js';
 import { log, median, timed } from './stats.js';
 
 export interface VerdictToReady {
@@ -27,7 +28,10 @@ export async function benchVerdictToReady(env: BenchEnv): Promise<VerdictToReady
   log(`plain: ${plain.map((s) => s.toFixed(2)).join(', ')} s`);
   const groveSamples = await groveSequence(env, seq, index, 'grove', {});
   log(`grove: ${groveSamples.map((s) => s.toFixed(2)).join(', ')} s`);
-  const floor = await groveSequence(env, seq, index, 'floor', { GROVE_NO_PREFETCH: '1' });
+  // The floor keeps its background process: with every candidate local it pulls nothing, but it
+  // is what removes the stale candidates (GROVE_NO_PREFETCH left them, and each deploy then
+  // rewrote the boot entries of one more tree: the floor grew 0.7 -> 1.1 s over the steps).
+  const floor = await groveSequence(env, seq, index, 'floor', {});
   log(`floor: ${floor.map((s) => s.toFixed(2)).join(', ')} s`);
   return {
     grove: median(groveSamples),
@@ -59,8 +63,8 @@ async function plainSequence(env: BenchEnv, seq: Step[]): Promise<number[]> {
 
 /**
  * A bisection driven through the grove CLI: reboot, test, then the verdict command (timed). For
- * the floor every candidate is put into the local repository beforehand and nothing is
- * prefetched; for grove only the first one is (bisect start would otherwise pull it, untimed but
+ * the floor every candidate is put into the local repository beforehand, and each verdict waits
+ * until the background process is done (it finds nothing to pull); for grove only the first one is (bisect start would otherwise pull it, untimed but
  * slow), and the time between verdicts is what a reboot and a test would take.
  */
 async function groveSequence(
@@ -91,7 +95,12 @@ async function groveSequence(
       if (name === 'grove') {
         const left = env.profile.betweenVerdicts * 1000 - (Date.now() - deployedAt);
         if (left > 0) await sleep(left);
-      } else await waitForPrefetch(sb.sysroot, os);
+      } else {
+        await waitForPrefetch(sb.sysroot, os);
+        // grove's verdicts come 20 s after the last deploy, when the disk has written back what
+        // the background process's undeploy left; without this the floor's deploy paid for it.
+        await run(['sync', '-f', sb.sysroot]);
+      }
       const r = await timed(() => grove(sb.sysroot, ['bisect', verdict], groveEnv));
       deployedAt = Date.now();
       // The last verdict names the first bad commit: no next candidate to get ready.
