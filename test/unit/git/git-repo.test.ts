@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitRepo, GitWriter, NotAGitRepository, UnknownRevision, parseLog } from '../../../src/git/index.js';
@@ -91,6 +91,7 @@ describe('git module', () => {
     expect((await GitRepo.open(a)).dir).toBe(a);
     await Promise.all([repo.removeWorktree(a), repo.removeWorktree(b)]);
     expect(await readdir(wt)).toEqual([]);
+    await rm(wt, { recursive: true });
     expect(await readFile(join(dir.path, 'f'), 'utf8')).toBe(before);
     expect(await repo.resolve('HEAD')).toBe(hashes.d);
     await repo.removeWorktree(a); // already gone: fine
