@@ -64,8 +64,9 @@ async function plainSequence(env: BenchEnv, seq: Step[]): Promise<number[]> {
 /**
  * A bisection driven through the grove CLI: reboot, test, then the verdict command (timed). For
  * the floor every candidate is put into the local repository beforehand, and each verdict waits
- * until the background process is done (it finds nothing to pull); for grove only the first one is (bisect start would otherwise pull it, untimed but
- * slow), and the time between verdicts is what a reboot and a test would take.
+ * until the background process is done (it finds nothing to pull); for grove only the first one
+ * is (bisect start would otherwise pull it, untimed but slow), and the time between verdicts is
+ * what a reboot and a test would take.
  */
 async function groveSequence(
   env: BenchEnv,

@@ -47,7 +47,7 @@ export class UnknownRevision extends UserError {
   }
 }
 
-type SimpleGitFactory = typeof simpleGit;
+export type SimpleGitFactory = typeof simpleGit;
 
 /**
  * simple-git is loaded when a git repository is first opened: only source bisections need it,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import { run } from '../process/run.js';
 import { gitEnv } from './git-env.js';
-import { loadSimpleGit } from './git-repo.js';
+import { loadSimpleGit, type SimpleGitFactory } from './git-repo.js';
 
 export interface Identity {
   name: string;
@@ -29,7 +29,7 @@ export class GitWriter {
   private constructor(
     readonly dir: string,
     private readonly identity: Identity,
-    simpleGit: Awaited<ReturnType<typeof loadSimpleGit>>,
+    simpleGit: SimpleGitFactory,
   ) {
     this.git = simpleGit({ baseDir: dir }).env(this.baseEnv());
   }

@@ -51,6 +51,13 @@ describe('grove bisect run on a sandbox', () => {
     (sb: Sandbox) =>
     (...args: string[]) =>
       runGrove(['--sysroot', sb.sysroot, ...args]);
+  /** A fresh sandbox booted into the bad tree, with a bisection between it and the good one. */
+  const startedSandbox = async () => {
+    const sb = await world.bootedIntoBad();
+    const grove = groveOn(sb);
+    expect((await grove('bisect', 'start', 'rollback', 'booted')).code).toBe(0);
+    return { sb, grove };
+  };
   const stepLogs = async (sb: Sandbox): Promise<StepJson[]> => {
     const dir = join(
       sb.sysroot,
@@ -72,16 +79,12 @@ describe('grove bisect run on a sandbox', () => {
   it('needs --times to see through a flaky test, survives unbootable trees, and records the runs', async () => {
     const { history } = world;
     // Once only: a flaky pass makes every tree good, and the run blames the bad end itself.
-    const once = await world.bootedIntoBad();
-    const g1 = groveOn(once);
-    expect((await g1('bisect', 'start', 'rollback', 'booted')).code).toBe(0);
+    const { grove: g1 } = await startedSandbox();
     const fooled = await g1('bisect', 'run', '--', ...FLAKY);
     expect(fooled.code, fooled.stderr).toBe(0);
     expect(fooled.stdout).toContain(`First bad commit: ${history.commits[COMMITS - 1]!.checksum}`);
 
-    const sb = await world.bootedIntoBad();
-    const grove = groveOn(sb);
-    expect((await grove('bisect', 'start', 'rollback', 'booted')).code).toBe(0);
+    const { sb, grove } = await startedSandbox();
     const run = await grove('bisect', 'run', '--times', '3', '--', ...FLAKY);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`First bad commit: ${history.commits[PLANTED]!.checksum}`);
@@ -107,9 +110,7 @@ describe('grove bisect run on a sandbox', () => {
 
   it('skips on 125 and on a timeout, stops on 130 without a verdict, and goes on when run again', async () => {
     const { history } = world;
-    const sb = await world.bootedIntoBad();
-    const grove = groveOn(sb);
-    expect((await grove('bisect', 'start', 'rollback', 'booted')).code).toBe(0);
+    const { sb, grove } = await startedSandbox();
     const first = await grove('bisect', 'run', '--timeout', '2', '--', ...AWKWARD);
     expect(first.code).toBe(1);
     expect(first.stderr).toMatch(/is skip \(exit 125,/);
@@ -134,9 +135,7 @@ describe('grove bisect run on a sandbox', () => {
   });
   it('exits 1 when skips leave more than one candidate for first bad, naming them', async () => {
     const { history } = world;
-    const sb = await world.bootedIntoBad();
-    const grove = groveOn(sb);
-    expect((await grove('bisect', 'start', 'rollback', 'booted')).code).toBe(0);
+    const { grove } = await startedSandbox();
     const before = history.commits[PLANTED - 1]!;
     const r = await grove(
       'bisect',
