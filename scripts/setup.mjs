@@ -23,7 +23,17 @@ const systemNeeds = [
   { what: 'static busybox (/bin/busybox)', ok: () => isStaticBusybox(), pkg: 'busybox-static' },
   { what: 'bwrap', ok: () => onPath('bwrap'), pkg: 'bubblewrap' },
   { what: 'git', ok: () => onPath('git'), pkg: 'git' },
+  // grove's native helper (scripts/build-native.mjs) links libostree: a verdict then only
+  // reorders boot entries instead of deploying.
+  // Optional: without them grove deploys each candidate after the verdict.
+  { what: 'a C compiler (cc)', ok: () => onPath('cc'), pkg: 'gcc', optional: true },
+  { what: 'pkg-config', ok: () => onPath('pkg-config'), pkg: 'pkg-config', optional: true },
+  { what: 'libostree headers', ok: () => hasPkgConfig('ostree-1'), pkg: 'libostree-dev', optional: true },
 ];
+
+function hasPkgConfig(module) {
+  return spawnSync('pkg-config', ['--exists', module], { stdio: 'ignore' }).status === 0;
+}
 
 function isStaticBusybox() {
   if (!existsSync('/bin/busybox')) return false;
@@ -37,6 +47,10 @@ function ensureSystemPackages() {
   if (missing.length === 0) return;
   const pkgs = [...new Set(missing.map((m) => m.pkg))];
   if (process.getuid?.() !== 0 || !onPath('apt-get')) {
+    if (missing.every((m) => m.optional)) {
+      say(`optional: apt-get install ${pkgs.join(' ')} (then npm run build) for faster bisect verdicts`);
+      return;
+    }
     console.error(
       `setup: missing ${missing.map((m) => m.what).join(', ')}. Install the Debian package(s): apt-get install ${pkgs.join(' ')}`,
     );
@@ -68,8 +82,7 @@ function newestMtime(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestMtime(p));
-    else if (entry.name.endsWith('.ts') || entry.name.endsWith('.mjs'))
-      newest = Math.max(newest, statSync(p).mtimeMs);
+    else if (/\.(ts|mjs|c)$/.test(entry.name)) newest = Math.max(newest, statSync(p).mtimeMs);
   }
   return newest;
 }
@@ -82,13 +95,26 @@ function ensureBuild() {
     statSync(join(root, 'package-lock.json')).mtimeMs,
     statSync(join(root, 'tsconfig.json')).mtimeMs,
   );
-  if (existsSync(marker) && statSync(marker).mtimeMs >= inputs) return;
+  if (existsSync(marker) && statSync(marker).mtimeMs >= inputs) {
+    // Built before libostree's headers were installed: the helper alone is still missing.
+    if (hasPkgConfig('ostree-1') && !existsSync(join(root, 'dist', 'libexec', 'grove-ostree-order'))) {
+      execFileSync(process.execPath, [join(root, 'scripts', 'build-native.mjs')], {
+        cwd: root,
+        stdio: 'inherit',
+      });
+    }
+    return;
+  }
   say('building dist/');
   execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], {
     cwd: root,
     stdio: 'inherit',
   });
   execFileSync(process.execPath, [join(root, 'scripts', 'bundle.mjs')], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(root, 'scripts', 'build-native.mjs')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   writeFileSync(marker, new Date().toISOString() + '\n');
 }
 

@@ -3,6 +3,7 @@
 import { run, type RunOptions, type RunResult } from '../process/run.js';
 import { detectCapabilities, parseHelpCommands, parseVersion, type Capabilities } from './parse-version.js';
 import { Repo } from './repo.js';
+import { findOrderHelper } from './order-helper.js';
 import { Sysroot } from './sysroot.js';
 
 export interface OstreeRunner {
@@ -15,6 +16,8 @@ export interface OstreeOptions {
   binary?: string;
   /** Extra environment (e.g. OSTREE_SYSROOT_DEBUG=mutable-deployments in tests). */
   env?: Record<string, string>;
+  /** grove's set-default helper (./native/); null: none; default: the built one, if any. */
+  orderHelper?: string | null;
 }
 
 /**
@@ -36,11 +39,23 @@ export function ostreeRunner(opts: OstreeOptions = {}): OstreeRunner {
 
 export class Ostree {
   readonly exec: OstreeRunner;
+  /** Runs grove's set-default helper (argv after its path) like ostree itself; null without one. */
+  readonly execOrderHelper: OstreeRunner | null;
   private versionPromise: Promise<{ version: string; features: string[] }> | undefined;
   private capabilitiesPromise: Promise<Capabilities> | undefined;
 
   constructor(opts: OstreeOptions = {}) {
     this.exec = ostreeRunner(opts);
+    const helper = opts.orderHelper === undefined ? findOrderHelper() : opts.orderHelper;
+    this.execOrderHelper = helper ? ostreeRunner({ ...opts, binary: helper }) : null;
+  }
+
+  /**
+   * Whether a deployment can be made the default without deploying it again: grove's helper,
+   * or `ostree admin set-default` (2023.6).
+   */
+  async canSetDefault(): Promise<boolean> {
+    return this.execOrderHelper !== null || (await this.capabilities()).setDefault;
   }
 
   /** From `ostree --version`; cached. */

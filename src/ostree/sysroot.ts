@@ -111,10 +111,51 @@ export class Sysroot {
     await this.ostree.exec(['admin', 'set-default', this.sysrootArg, arg]);
   }
 
+  /**
+   * Makes the deployment `stateroot`/`checksum`.`serial` the default, the others keeping their
+   * order, without deploying anything: grove's helper where it was built (no repository prune
+   * afterwards: the slow part, left to the next undeploy or cleanup), else `admin set-default`.
+   * Throws MissingOstreeFeature when neither exists (see Ostree.canSetDefault).
+   */
+  async setDefaultById(id: { stateroot: string; checksum: string; serial: number }): Promise<void> {
+    const helper = this.ostree.execOrderHelper;
+    if (helper) {
+      await helper(orderArgs(this.path, 'first', id));
+      return;
+    }
+    const deployments = await this.status();
+    const d = deployments.find(
+      (x) => x.stateroot === id.stateroot && x.checksum === id.checksum && x.serial === id.serial,
+    );
+    if (!d) throw new Error(`no deployment ${id.stateroot}/${id.checksum}.${id.serial} in ${this.path}`);
+    if (d.index !== 0) await this.setDefault(d.index);
+  }
+
+  /**
+   * Moves a deployment to the end of the boot entries (grove's helper only): where a tree
+   * deployed ahead changes neither the next boot nor the rollback.
+   */
+  async moveLast(id: { stateroot: string; checksum: string; serial: number }): Promise<void> {
+    const helper = this.ostree.execOrderHelper;
+    if (!helper) throw new Error('moveLast needs grove-ostree-order (see Ostree.execOrderHelper)');
+    await helper(orderArgs(this.path, 'last', id));
+  }
+
   /** Deletes undeployed deployment dirs and prunes the repo (depth 0, see the trap above). */
   async cleanup(): Promise<void> {
     await this.ostree.exec(['admin', 'cleanup', this.sysrootArg]);
   }
+}
+
+/** The argv (after the program) of grove-ostree-order. */
+function orderArgs(
+  sysroot: string,
+  where: 'first' | 'last',
+  id: { stateroot: string; checksum: string; serial: number },
+): string[] {
+  if (!/^[0-9a-f]{64}$/.test(id.checksum)) throw new Error(`not a commit checksum: ${id.checksum}`);
+  if (!Number.isInteger(id.serial) || id.serial < 0) throw new Error(`not a deployment serial: ${id.serial}`);
+  return [sysroot, where, positional('stateroot', id.stateroot), id.checksum, String(id.serial)];
 }
 
 /** The argv of `ostree admin deploy` (exported for tests and --dry-run). */

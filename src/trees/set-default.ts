@@ -1,6 +1,7 @@
-// Make a deployment the next boot. ostree has `admin set-default` since 2023.6; before that
-// (Debian 12 has 2022.7) the same is done by deploying the commit again in front, with the
-// tree's own /etc, origin and kernel arguments, and removing the old copy.
+// Make a deployment the next boot. ostree has `admin set-default` since 2023.6, and grove's own
+// helper does the same through libostree where it was built (see src/ostree/native/). Without
+// either (Debian 12's 2022.7 and no helper) the same is done by deploying the commit again in
+// front, with the tree's own /etc, origin and kernel arguments, and removing the old copy.
 import { join } from 'node:path';
 import { deploymentKargs } from '../machine/boot-entries.js';
 import type { Ostree } from '../ostree/index.js';
@@ -29,10 +30,11 @@ export async function makeDefault(
       `tree ${id.checksum.slice(0, 10)}.${id.serial} is not deployed. See the trees: grove trees list`,
     );
   }
-  if (index === 0) return id;
-  if ((await ostree.capabilities()).setDefault) {
-    await sysroot.setDefault(index);
-    return id;
+  const same = { stateroot: id.stateroot, checksum: id.checksum, serial: id.serial };
+  if (index === 0) return same;
+  if (await ostree.canSetDefault()) {
+    await sysroot.setDefaultById(same);
+    return same;
   }
   const before = await sysroot.status();
   const old = findDeployment(before, id)!;

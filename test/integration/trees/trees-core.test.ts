@@ -1,5 +1,5 @@
 // The trees core on real ostree: bisect roles and grove-kept commits in the list, a crash between
-// removing trees and pruning, and `default` keeping a tree's /etc on ostree without set-default.
+// removing trees and pruning, and `default` keeping a tree's /etc, with the set-default helper and without it.
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -165,14 +165,37 @@ describe('trees core on a sandbox', () => {
     await expect(readFile(join(stray, 'usr', 'lib', 'os-release'))).rejects.toThrow();
   });
 
-  it('makes a tree the default without losing its /etc (2022.7 has no set-default)', async () => {
+  it('makes a tree the default in place with the set-default helper: same serial, same /etc', async () => {
+    expect(sb.ostree.execOrderHelper, 'dist/libexec/grove-ostree-order was not built').not.toBeNull();
+    const trees = await listTrees(ctx());
+    const target = trees.find((t) => t.checksum === csum(3))!;
+    await writeFile(join(target.path, 'etc', 'grove-marker'), 'kept\n');
+    const others = trees.filter((t) => t !== target).map((t) => `${t.checksum}.${t.serial}`);
+    const id = await makeDefault(sb.ostree, sb.sysroot, target, await sb.machine.booted());
+    expect(id).toEqual({ stateroot: target.stateroot, checksum: csum(3), serial: target.serial });
+    const now = await listTrees(ctx());
+    expect(now[0]).toMatchObject({ checksum: csum(3), serial: target.serial });
+    // Nothing else moved, nothing was deployed or removed.
+    expect(now.slice(1).map((t) => `${t.checksum}.${t.serial}`)).toEqual(others);
+    expect(await readFile(join(now[0]!.path, 'etc', 'grove-marker'), 'utf8')).toBe('kept\n');
+  });
+
+  it('makes a tree the default without losing its /etc where nothing can reorder (2022.7, no helper)', async () => {
+    const plain = sandboxOstreeWithoutHelper();
+    expect(await plain.canSetDefault()).toBe(false);
     const trees = await listTrees(ctx());
     const target = trees.find((t) => t.checksum === csum(2))!;
     await writeFile(join(target.path, 'etc', 'grove-marker'), 'mine\n');
-    const id = await makeDefault(sb.ostree, sb.sysroot, target, await sb.machine.booted());
+    const id = await makeDefault(plain, sb.sysroot, target, await sb.machine.booted());
     const now = await listTrees(ctx());
     expect(now[0]).toMatchObject({ checksum: csum(2), serial: id.serial });
+    // Deployed again: a new serial.
+    expect(id.serial).not.toBe(target.serial);
     expect(await readFile(join(now[0]!.path, 'etc', 'grove-marker'), 'utf8')).toBe('mine\n');
     expect(now.filter((t) => t.checksum === csum(2))).toHaveLength(1);
   });
 });
+
+function sandboxOstreeWithoutHelper(): Ostree {
+  return new Ostree({ env: { OSTREE_SYSROOT_DEBUG: 'mutable-deployments' }, orderHelper: null });
+}
