@@ -47,6 +47,8 @@ export async function advance(env: BisectEnv, store: StateStore, state: BisectSt
     };
   }
   state.expected = null;
+  // Nothing comes next: what was deployed ahead is stale.
+  state.ahead = [];
   await stopAnyPrefetch(store.dir, { waitGone: Boolean(state.source) });
   if (next.kind === 'done') {
     if (!state.result || state.result.firstBad.checksum !== next.id)

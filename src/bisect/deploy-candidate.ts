@@ -2,6 +2,7 @@
 // the next boot without pruning other history, and drop the candidates that no longer matter.
 import { sameId, undeployById, type DeploymentId } from '../trees/deployment-index.js';
 import type { BisectEnv } from './bisect-env.js';
+import { deployedAhead } from './deploy-ahead.js';
 import { ensureBuilt } from './source-candidates.js';
 import { settlePrefetch } from './prefetch.js';
 import { bisectDir, deployedId, type BisectState, type StateStore, type StoredCommit } from './state.js';
@@ -72,20 +73,33 @@ export async function deployCandidate(
   };
   await store.save(state);
 
-  // Source bisection: what boots is the candidate's build (made in advance(), or now).
-  const deployed = state.source ? await ensureBuilt(env, state, commit) : commit.checksum;
-  if (state.source) state.expected.deployedChecksum = deployed;
-  const waited = state.source ? false : await ensurePulled(env, state, commit);
-  env.emit({ kind: 'pulled', checksum: commit.checksum, version: commit.version, waited });
+  // Deployed ahead while the last candidate was tested: only move it to the front.
+  const ahead = await deployedAhead(env, state, commit.checksum);
+  // The other trees deployed ahead were for the branch not taken: stale from now on.
+  state.ahead = [];
+  let id: DeploymentId;
+  if (ahead) {
+    // A prefetch of the level after would compete for the disk with the boot-entry write.
+    await settlePrefetch(bisectDir(env.sysroot, state.stateroot), commit.checksum, { stopWhenReady: true });
+    env.emit({ kind: 'deploy', checksum: commit.checksum, version: commit.version, ahead: true });
+    await sysroot.setDefaultById(ahead);
+    id = ahead;
+  } else {
+    // Source bisection: what boots is the candidate's build (made in advance(), or now).
+    const deployed = state.source ? await ensureBuilt(env, state, commit) : commit.checksum;
+    if (state.source) state.expected.deployedChecksum = deployed;
+    const waited = state.source ? false : await ensurePulled(env, state, commit);
+    env.emit({ kind: 'pulled', checksum: commit.checksum, version: commit.version, waited });
 
-  env.emit({ kind: 'deploy', checksum: commit.checksum, version: commit.version });
-  await sysroot.deploy(deployed, { os: state.stateroot, retain: true, noPrune: true });
-  // The new deployment has the highest serial of its commit (read from the deployment dirs,
-  // cheaper than a whole `admin status`).
-  const serials = await sysroot.deploymentSerials(state.stateroot, deployed);
-  const id: DeploymentId = { stateroot: state.stateroot, checksum: deployed, serial: Math.max(...serials) };
+    env.emit({ kind: 'deploy', checksum: commit.checksum, version: commit.version });
+    await sysroot.deploy(deployed, { os: state.stateroot, retain: true, noPrune: true });
+    // The new deployment has the highest serial of its commit (read from the deployment dirs,
+    // cheaper than a whole `admin status`).
+    const serials = await sysroot.deploymentSerials(state.stateroot, deployed);
+    id = { stateroot: state.stateroot, checksum: deployed, serial: Math.max(...serials) };
+    state.deployed.push(id);
+  }
   state.expected = { ...state.expected, serial: id.serial };
-  state.deployed.push(id);
   await store.save(state);
 
   // Removing the previous candidate (an undeploy: ~0.5 s of bootloader writes) is not needed for
@@ -94,7 +108,10 @@ export async function deployCandidate(
   return id;
 }
 
-/** Removes candidate deployments that are neither booted, the original, nor the one to boot next. */
+/**
+ * Removes candidate deployments that are neither booted, the original, the one to boot next, nor
+ * deployed ahead for the candidate being tested.
+ */
 export async function dropStaleCandidates(
   env: BisectEnv,
   store: StateStore,
@@ -106,7 +123,10 @@ export async function dropStaleCandidates(
   const remaining: DeploymentId[] = [];
   for (const d of state.deployed) {
     const protectedTree =
-      (keep && sameId(d, keep)) || (booted && sameId(d, booted)) || sameId(d, state.original);
+      (keep && sameId(d, keep)) ||
+      (booted && sameId(d, booted)) ||
+      sameId(d, state.original) ||
+      (state.ahead ?? []).some((a) => sameId(a, d));
     if (protectedTree) {
       remaining.push(d);
       continue;

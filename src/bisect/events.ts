@@ -7,7 +7,10 @@ export type BisectEvent =
   | { kind: 'list'; fetched: number }
   | { kind: 'pull'; checksum: string; version: string | null; progress: PullProgress }
   | { kind: 'pulled'; checksum: string; version: string | null; waited: boolean }
-  | { kind: 'deploy'; checksum: string; version: string | null }
+  /** `ahead`: it was deployed ahead, so the deploy is only a move to the front of the boot entries. */
+  | { kind: 'deploy'; checksum: string; version: string | null; ahead?: boolean }
+  /** Background: a candidate that can come next deployed after the others (not the next boot). */
+  | { kind: 'deploy-ahead'; checksum: string; serial: number; version: string | null }
   | { kind: 'undeploy'; checksum: string; serial: number; version: string | null }
   | { kind: 'inferred'; checksum: string; version: string | null; verdict: Verdict; sameAs: string }
   | { kind: 'did-not-boot'; expected: string; expectedVersion: string | null; booted: string | null }

@@ -10,7 +10,8 @@ import { UserError } from '../errors.js';
 import { sysrootLockPath } from '../state/paths.js';
 import { withSysrootLock } from '../state/sysroot-lock.js';
 import { candidateRef, dropStaleCandidates } from './deploy-candidate.js';
-import { deployedId, type BisectState } from './state.js';
+import { deployAhead } from './deploy-ahead.js';
+import { deployedId, type BisectState, type StateStore } from './state.js';
 import { loadState } from './find-state.js';
 import { planPrefetch } from './prefetch-plan.js';
 import { closeSourceBuilds, lookupOrBuild } from './source-candidates.js';
@@ -22,6 +23,8 @@ export interface PrefetchRecord {
   batches: string[][];
   /** Checksums fully pulled and protected by a ref. */
   done: string[];
+  /** Of those, the ones deployed ahead (see deploy-ahead.ts). */
+  deployedAhead?: string[];
   failed: Array<{ checksum: string; error: string }>;
   finished: boolean;
 }
@@ -48,9 +51,21 @@ export async function runPrefetch(env: BisectEnv, budget?: number): Promise<Pref
   };
   const file = prefetchFile(store.dir);
   await writeJsonDurably(file, record);
-  if (state.source) await buildAhead(env, state, batches, record, file);
-  else await pullAhead(env, state.remote, batches, record, file);
-  await dropStaleInBackground(env);
+  if (state.source) {
+    await buildAhead(env, state, batches, record, file);
+    await underLockInBackground(env, (store, state) => dropStale(env, store, state));
+  } else {
+    // Both candidates that can come next first; once they are in, the stale candidates go and
+    // those two are deployed ahead (a verdict then only reorders); then the level after.
+    const [next, ...later] = batches;
+    await pullAhead(env, state.remote, next ? [next] : [], record, file);
+    await underLockInBackground(env, async (store, state) => {
+      await dropStale(env, store, state);
+      const made = await deployAhead(env, store, state, record.done);
+      record.deployedAhead = made.map((d) => d.checksum);
+    });
+    await pullAhead(env, state.remote, later, record, file);
+  }
   record.finished = true;
   await writeJsonDurably(file, record);
   return record;
@@ -125,18 +140,27 @@ async function buildAhead(
   }
 }
 
+/** The candidates the last deploy left behind (the tree to boot next is kept). */
+async function dropStale(env: BisectEnv, store: StateStore, state: BisectState): Promise<void> {
+  const keep = state.expected && state.expected.serial >= 0 ? deployedId(state.expected) : null;
+  await dropStaleCandidates(env, store, state, keep);
+}
+
 /**
- * The candidates the last deploy left behind, removed under the sysroot lock (the verdict that
- * started us may still hold it for a moment; a command started meanwhile waits for us).
+ * Work on the system from the background, under the sysroot lock (the verdict that started us
+ * may still hold it for a moment; a command started meanwhile waits for us), on the state as it
+ * is then.
  */
-async function dropStaleInBackground(env: BisectEnv): Promise<void> {
+async function underLockInBackground(
+  env: BisectEnv,
+  fn: (store: StateStore, state: BisectState) => Promise<void>,
+): Promise<void> {
   try {
     await withSysrootLock(
       sysrootLockPath(env.sysroot),
       async () => {
         const { store, state } = await loadState(env.sysroot);
-        const keep = state.expected && state.expected.serial >= 0 ? deployedId(state.expected) : null;
-        await dropStaleCandidates(env, store, state, keep);
+        await fn(store, state);
       },
       2,
     );

@@ -1,6 +1,7 @@
 // `grove bisect reset [--keep]`: the tree the user started from is the default again (and
 // unpinned if it was not pinned before), candidates and grove's refs are gone. A candidate that
 // is running now cannot be removed; it is removed by the next reset (or start) after a reboot.
+import { settleInterruptedAhead } from './deploy-ahead.js';
 import { join } from 'node:path';
 import { rename, rm } from 'node:fs/promises';
 import type { Sysroot } from '../ostree/index.js';
@@ -66,6 +67,8 @@ export async function resetBisect(
   await stopAnyPrefetch(store.dir, { waitGone: Boolean(state.source) });
   // An unattended run stopped midway: its unit must not go on after the next boot.
   if (state.run && opts.units) await removeUnit(env, opts.units);
+  // A deploy ahead killed midway may have finished: its tree goes with the others.
+  await settleInterruptedAhead(env, store, state);
   const sysroot = env.ostree.sysroot(env.sysroot);
   const booted = await env.machine.booted();
   const removed: DeploymentId[] = [];

@@ -79,6 +79,13 @@ export interface BisectState {
     | null;
   /** Deployments grove made for candidates (removed at reset). */
   deployed: DeployedCandidate[];
+  /**
+   * Candidates that can come next, deployed ahead by the background process while the expected
+   * one is tested (last in the boot entries: neither the next boot nor the rollback); a verdict
+   * moves one of them to the front instead of deploying it. Also in `deployed`. Serial -1: a
+   * deploy ahead was started and not seen to finish. Absent in states of older grove versions.
+   */
+  ahead?: DeployedCandidate[];
   /** Refs grove created under grove/ (deleted at reset). */
   refs: string[];
   step: number;

@@ -6,11 +6,21 @@ import { dirname } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { UserError } from '../errors.js';
 
-/** `waitSeconds`: how long to wait for another command to finish (background work waits longer). */
+/**
+ * How long a command waits for another one to finish: grove's own background process holds the
+ * lock for a second or so at a time (removing stale candidates, deploying the next ones ahead),
+ * which a verdict should wait out rather than fail on. GROVE_LOCK_WAIT (seconds) overrides it.
+ */
+function defaultWaitSeconds(): number {
+  const configured = Number(process.env.GROVE_LOCK_WAIT);
+  return process.env.GROVE_LOCK_WAIT && Number.isFinite(configured) && configured >= 0 ? configured : 15;
+}
+
+/** `waitSeconds`: how long to wait for another command to finish. */
 export async function withSysrootLock<T>(
   lockPath: string,
   fn: () => Promise<T>,
-  waitSeconds = 3,
+  waitSeconds = defaultWaitSeconds(),
 ): Promise<T> {
   await mkdir(dirname(lockPath), { recursive: true });
   let release: () => Promise<void>;

@@ -48,7 +48,9 @@ describe('bisect options: --package, the sysroot lock, bisect run', () => {
     const before = (await grove('trees', 'list', '--json')).stdout;
     const release = await lockfile.lock(sysrootLockPath(sb.sysroot), { realpath: false });
     try {
-      const r = await grove('bisect', 'start', 'rollback', 'booted');
+      const r = await runGrove(['--sysroot', sb.sysroot, 'bisect', 'start', 'rollback', 'booted'], {
+        env: { GROVE_LOCK_WAIT: '1' },
+      });
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/another grove command is changing this system/);
       expect(json<{ state: string }>(await grove('bisect', 'status', '--json')).state).toBe('none');

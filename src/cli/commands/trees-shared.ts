@@ -6,6 +6,7 @@ import type { BisectState } from '../../bisect/state.js';
 import { sysrootLockPath } from '../../state/paths.js';
 import { withSysrootLock } from '../../state/sysroot-lock.js';
 import type { BisectView } from '../../trees/bisect-view.js';
+import type { DeploymentId } from '../../trees/deployment-index.js';
 import type { TreesEmit } from '../../trees/events.js';
 import { openContext, type CliContext } from '../context.js';
 import { treesProgressPrinter } from '../render/trees-progress.js';
@@ -32,14 +33,10 @@ export async function openTrees(cmd: Command): Promise<TreesCli> {
 
 export function bisectView(state: BisectState): BisectView {
   const judgedGood = state.commits.filter((c) => state.verdicts[c.checksum]?.verdict === 'good').at(-1);
-  const candidates = state.deployed.filter(
-    (d) =>
-      !(
-        d.stateroot === state.original.stateroot &&
-        d.checksum === state.original.checksum &&
-        d.serial === state.original.serial
-      ),
-  );
+  const same = (a: DeploymentId, b: DeploymentId) =>
+    a.stateroot === b.stateroot && a.checksum === b.checksum && a.serial === b.serial;
+  const ahead = (state.ahead ?? []).filter((a) => a.serial >= 0);
+  const candidates = state.deployed.filter((d) => !same(d, state.original) && !ahead.some((a) => same(a, d)));
   const e = state.expected;
   if (e && e.serial >= 0 && !candidates.some((d) => d.checksum === e.checksum && d.serial === e.serial)) {
     candidates.push({ stateroot: e.stateroot, checksum: e.checksum, serial: e.serial });
@@ -51,6 +48,7 @@ export function bisectView(state: BisectState): BisectView {
       serial: state.original.serial,
     },
     candidates,
+    ahead,
     lastGood: state.result?.lastGood.checksum ?? judgedGood?.checksum ?? state.good,
     commits: state.commits.map((c) => ({ checksum: c.checksum, version: c.version })),
   };

@@ -40,7 +40,14 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): (e
         if (e.waited) say(`pulled ${v(e.version, e.checksum)}`);
         break;
       case 'deploy':
-        say(`deploying ${v(e.version, e.checksum)}`);
+        say(
+          e.ahead
+            ? `${v(e.version, e.checksum)} was deployed ahead: making it the next boot`
+            : `deploying ${v(e.version, e.checksum)}`,
+        );
+        break;
+      case 'deploy-ahead':
+        say(`deployed ${v(e.version, e.checksum)}.${e.serial} ahead, after the other trees`);
         break;
       case 'undeploy':
         say(`removed candidate ${v(e.version, e.checksum)}.${e.serial}`);
