@@ -8,7 +8,17 @@ import type { UnattendedRun } from './unattended-run.js';
 import type { VerdictToReady } from './verdict-to-ready.js';
 
 export interface BenchJson {
-  verdictToReady: { grove: number; plain: number; floor: number; ratio: number; overFloor: number };
+  verdictToReady: {
+    grove: number;
+    plain: number;
+    floor: number;
+    ratio: number;
+    overFloor: number;
+    /** Beyond the issue's figures: the floor when a verdict has to deploy (no order helper). */
+    deployAfterVerdict: number;
+    /** How many of grove's timed verdicts found their candidate deployed ahead, of how many. */
+    deployedAhead: { verdicts: number; of: number };
+  };
   listing: { grove: number; plain: number; ratio: number };
   run: { seconds: number; reboots: number; commits: number };
   trees: TreesBench;
@@ -33,6 +43,8 @@ export function benchJson(
       floor: round(v.floor),
       ratio: round(v.plain / v.grove, 2),
       overFloor: round(v.grove / v.floor, 2),
+      deployAfterVerdict: round(v.deployAfterVerdict),
+      deployedAhead: { verdicts: v.groveDeployedAhead, of: v.samples.grove.length },
     },
     listing: { grove: round(l.grove), plain: round(l.plain), ratio: round(l.plain / l.grove, 2) },
     run: { seconds: round(r.seconds, 1), reboots: r.reboots, commits: r.commits },
@@ -81,6 +93,14 @@ export function renderBench(
       `≥ ${TARGETS.ratio}×: ${met(vr.ratio >= TARGETS.ratio)}\n≤ ${TARGETS.overFloor}×: ${met(vr.overFloor <= TARGETS.overFloor)}`,
     ],
     [
+      `  of which deployed ahead: ${vr.deployedAhead.verdicts} of ${vr.deployedAhead.of};\n  a verdict that deploys (no order helper)`,
+      '',
+      '',
+      s(vr.deployAfterVerdict),
+      `plain/that ${round(vr.plain / vr.deployAfterVerdict, 2)}×`,
+      '',
+    ],
+    [
       `list ${l.commits} commits good..bad`,
       s(j.listing.grove),
       s(j.listing.plain),
@@ -126,7 +146,7 @@ export function renderBench(
     t.toString(),
     `history: ${h.commits} commits of ${h.files} files, ${(h.bytes / 1e6).toFixed(1)} MB, ${(h.churnBytes / 1e6).toFixed(1)} MB rewritten per commit${ctx.cached ? ' (cached)' : ''}; server: ${p.server.latencyMs} ms per request, ${(p.server.bandwidthBytesPerSec / 1e6).toFixed(0)} MB/s`,
     `between verdicts (reboot + test, prefetch at work): ${p.betweenVerdicts} s; plain = ostree pull + ostree admin deploy --retain; floor = grove with the next candidate already local`,
-    `samples (s): grove ${fmt(v.samples.grove)}; plain ${fmt(v.samples.plain)}; floor ${fmt(v.samples.floor)}`,
+    `samples (s): grove ${fmt(v.samples.grove)}; plain ${fmt(v.samples.plain)}; floor ${fmt(v.samples.floor)}; deploying after the verdict ${fmt(v.samples.deployAfterVerdict)}`,
     `bench wall time ${ctx.wall.toFixed(0)} s`,
   ];
   return lines.join('\n');

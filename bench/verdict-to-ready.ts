@@ -2,7 +2,9 @@
 //   grove  — `grove bisect good|bad` after a reboot and a test, while grove's prefetch had the
 //            time between verdicts to pull what could come next;
 //   plain  — `ostree pull <next>` + `ostree admin deploy <next>` after the verdict;
-//   floor  — the same grove command when the next candidate is already in the local repository.
+//   floor  — the same grove command when the next candidate is already in the local repository;
+//   floor without deploying ahead — the floor with GROVE_OSTREE_HELPER=none: what a verdict costs
+//            when it has to deploy (ostree without set-default and no helper), for comparison.
 // Each is one bisection of the same history, testing the same candidates in the same order.
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,8 +16,12 @@ export interface VerdictToReady {
   grove: number;
   plain: number;
   floor: number;
+  /** The floor when nothing can be deployed ahead (a verdict deploys). */
+  deployAfterVerdict: number;
   /** The samples (seconds), one per verdict that led to a next candidate. */
-  samples: { grove: number[]; plain: number[]; floor: number[] };
+  samples: { grove: number[]; plain: number[]; floor: number[]; deployAfterVerdict: number[] };
+  /** How many of grove's verdicts found their next candidate deployed ahead. */
+  groveDeployedAhead: number;
 }
 
 export async function benchVerdictToReady(env: BenchEnv): Promise<VerdictToReady> {
@@ -26,18 +32,24 @@ export async function benchVerdictToReady(env: BenchEnv): Promise<VerdictToReady
 
   const plain = await plainSequence(env, seq);
   log(`plain: ${plain.map((s) => s.toFixed(2)).join(', ')} s`);
-  const groveSamples = await groveSequence(env, seq, index, 'grove', {});
-  log(`grove: ${groveSamples.map((s) => s.toFixed(2)).join(', ')} s`);
+  const groveRun = await groveSequence(env, seq, index, 'grove', {});
+  const groveSamples = groveRun.samples;
+  log(`grove: ${groveSamples.map((s) => s.toFixed(2)).join(', ')} s (${groveRun.ahead} deployed ahead)`);
   // The floor keeps its background process: with every candidate local it pulls nothing, but it
   // is what removes the stale candidates (GROVE_NO_PREFETCH left them, and each deploy then
   // rewrote the boot entries of one more tree: the floor grew 0.7 -> 1.1 s over the steps).
-  const floor = await groveSequence(env, seq, index, 'floor', {});
+  const floor = (await groveSequence(env, seq, index, 'floor', {})).samples;
   log(`floor: ${floor.map((s) => s.toFixed(2)).join(', ')} s`);
+  const deployAfter = (await groveSequence(env, seq, index, 'floor-deploy', { GROVE_OSTREE_HELPER: 'none' }))
+    .samples;
+  log(`floor, deploying after the verdict: ${deployAfter.map((s) => s.toFixed(2)).join(', ')} s`);
   return {
     grove: median(groveSamples),
     plain: median(plain),
     floor: median(floor),
-    samples: { grove: groveSamples, plain, floor },
+    deployAfterVerdict: median(deployAfter),
+    samples: { grove: groveSamples, plain, floor, deployAfterVerdict: deployAfter },
+    groveDeployedAhead: groveRun.ahead,
   };
 }
 
@@ -72,16 +84,17 @@ async function groveSequence(
   env: BenchEnv,
   seq: Step[],
   index: (c: string) => number,
-  name: 'grove' | 'floor',
+  name: 'grove' | 'floor' | 'floor-deploy',
   groveEnv: Record<string, string>,
-): Promise<number[]> {
-  const local = name === 'floor' ? seq.map((s) => s.checksum) : [seq[0]!.checksum];
+): Promise<{ samples: number[]; ahead: number }> {
+  const local = name === 'grove' ? [seq[0]!.checksum] : seq.map((s) => s.checksum);
   const sb = await benchSandbox(env, name, local);
   const os = env.history.os;
   try {
     await grove(sb.sysroot, ['bisect', 'start', 'rollback', 'booted'], groveEnv);
     let deployedAt = Date.now();
     const samples: number[] = [];
+    let ahead = 0;
     for (let i = 0; i < seq.length; i++) {
       const step = seq[i]!;
       const boot = await sb.machine.reboot();
@@ -105,9 +118,12 @@ async function groveSequence(
       const r = await timed(() => grove(sb.sysroot, ['bisect', verdict], groveEnv));
       deployedAt = Date.now();
       // The last verdict names the first bad commit: no next candidate to get ready.
-      if (i < seq.length - 1) samples.push(r.seconds);
+      if (i < seq.length - 1) {
+        samples.push(r.seconds);
+        if (/was deployed ahead/.test(r.value.stderr)) ahead++;
+      }
     }
-    return samples;
+    return { samples, ahead };
   } finally {
     await waitForPrefetch(sb.sysroot, os, 10);
   }

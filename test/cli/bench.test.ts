@@ -7,7 +7,15 @@ import { describe, expect, it } from 'vitest';
 const BENCH = join(import.meta.dirname, '..', '..', 'dist', 'bench', 'index.js');
 
 interface BenchJson {
-  verdictToReady: { grove: number; plain: number; floor: number; ratio: number; overFloor: number };
+  verdictToReady: {
+    grove: number;
+    plain: number;
+    floor: number;
+    ratio: number;
+    overFloor: number;
+    deployAfterVerdict: number;
+    deployedAhead: { verdicts: number; of: number };
+  };
   listing: { grove: number; plain: number; ratio: number };
   run: { seconds: number; reboots: number; commits: number };
   trees: {
@@ -33,10 +41,17 @@ describe('npm run bench --quick', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout) as BenchJson;
     expect(Object.keys(j)).toEqual(['verdictToReady', 'listing', 'run', 'trees', 'source']);
-    expect(Object.keys(j.verdictToReady).sort()).toEqual(['floor', 'grove', 'overFloor', 'plain', 'ratio']);
+    // The issue's five figures, and two more: the floor when a verdict deploys, and how many of
+    // grove's verdicts found their candidate deployed ahead.
+    const { deployAfterVerdict, deployedAhead, ...issueFigures } = j.verdictToReady;
+    expect(Object.keys(issueFigures).sort()).toEqual(['floor', 'grove', 'overFloor', 'plain', 'ratio']);
+    expect(deployAfterVerdict).toBeGreaterThan(0);
+    expect(Number.isInteger(deployedAhead.verdicts)).toBe(true);
+    expect(deployedAhead.verdicts).toBeLessThanOrEqual(deployedAhead.of);
+    expect(deployedAhead.of).toBeGreaterThan(0);
     expect(Object.keys(j.listing).sort()).toEqual(['grove', 'plain', 'ratio']);
     expect(Object.keys(j.run).sort()).toEqual(['commits', 'reboots', 'seconds']);
-    for (const v of [...Object.values(j.verdictToReady), ...Object.values(j.listing), j.run.seconds]) {
+    for (const v of [...Object.values(issueFigures), ...Object.values(j.listing), j.run.seconds]) {
       expect(Number.isFinite(v) && v > 0).toBe(true);
     }
     // The ratios are what the keys say they are.
