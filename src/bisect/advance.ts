@@ -36,7 +36,7 @@ export async function advance(env: BisectEnv, store: StateStore, state: BisectSt
     await deployCandidate(env, store, state, candidate);
     // While this candidate is tested, pull the ones that can come next.
     await stopAnyPrefetch(store.dir, { waitGone: Boolean(state.source) });
-    await env.prefetch?.();
+    await env.prefetch?.({ store, state });
     return {
       kind: 'testing',
       candidate,

@@ -2,6 +2,7 @@ import type { HttpClient } from '../http/index.js';
 import type { Machine } from '../machine/machine.js';
 import type { Ostree } from '../ostree/index.js';
 import type { Emit } from './events.js';
+import type { BisectState, StateStore } from './state.js';
 
 /** Everything the bisect core touches, passed in (tests give real ones on temp sysroots). */
 export interface BisectEnv {
@@ -16,7 +17,7 @@ export interface BisectEnv {
    * deployments that are no longer needed. Absent: candidates are pulled when needed and old
    * ones removed in the foreground.
    */
-  prefetch?: () => Promise<void>;
+  prefetch?: (current?: { store: StateStore; state: BisectState }) => Promise<void>;
   /**
    * Source bisections: who builds the candidates that can come next. 'in-process' (default): this
    * command's build queue, while it goes on (bisect run). 'background': the detached prefetch

@@ -36,10 +36,21 @@ export interface VerdictOutcome {
   /** Set when the expected candidate did not boot: it got `did-not-boot` instead. */
   didNotBoot: { candidate: StoredCommit; booted: string | null; recordedAs: Verdict } | null;
   advance: Advance;
+  /** The bisection's words for good and bad (for rendering). */
+  terms: BisectState['terms'];
 }
 
 export async function recordVerdict(env: BisectEnv, opts: VerdictOptions): Promise<VerdictOutcome> {
   const { store, state } = await loadState(env.sysroot);
+  return { ...(await recordOn(env, store, state, opts)), terms: state.terms };
+}
+
+async function recordOn(
+  env: BisectEnv,
+  store: StateStore,
+  state: BisectState,
+  opts: VerdictOptions,
+): Promise<Omit<VerdictOutcome, 'terms'>> {
   const verdict = termToVerdict(state.terms, opts.term);
   if (!verdict) {
     throw new UsageError(
@@ -92,7 +103,7 @@ async function judge(
   target: StoredCommit,
   verdict: Verdict,
   opts: VerdictOptions,
-): Promise<VerdictOutcome> {
+): Promise<Omit<VerdictOutcome, 'terms'>> {
   applyVerdict(state, target, verdict, opts.source ?? 'user', opts.note);
   if (state.expected?.checksum === target.checksum) state.expected = null;
   await store.save(state);

@@ -7,6 +7,7 @@ import { planPrefetch } from '../bisect/prefetch-plan.js';
 import { closeSourceBuilds } from '../bisect/source-candidates.js';
 import { spawnDetached } from '../process/run.js';
 import type { BisectEnv } from '../bisect/bisect-env.js';
+import type { BisectState, StateStore } from '../bisect/state.js';
 import { createHttpClient } from '../http/index.js';
 import { sysrootLockPath } from '../state/paths.js';
 import { withSysrootLock } from '../state/sysroot-lock.js';
@@ -37,7 +38,7 @@ export async function openBisect(
     machine: ctx.machine,
     http: createHttpClient(),
     emit: progressPrinter(),
-    prefetch: () => startPrefetchProcess(ctx.sysroot, buildAhead),
+    prefetch: (current) => startPrefetchProcess(ctx.sysroot, buildAhead, current),
     buildAhead,
   };
   return {
@@ -50,13 +51,15 @@ export async function openBisect(
   };
 }
 
+/** `current`: the state as the caller just saved it (saves reading it again). */
 export async function startPrefetchProcess(
   sysroot: string,
   buildAhead: 'in-process' | 'background' = 'background',
+  current?: { store: StateStore; state: BisectState },
 ): Promise<void> {
   if (process.env.GROVE_NO_PREFETCH === '1') return;
-  const store = await findStore(sysroot);
-  const state = store ? await store.load() : null;
+  const store = current?.store ?? (await findStore(sysroot));
+  const state = current?.state ?? (store ? await store.load() : null);
   // A source bisection whose command builds ahead itself needs no background process.
   if (!store || !state || (state.source && buildAhead === 'in-process')) return;
   await mkdir(store.dir, { recursive: true });

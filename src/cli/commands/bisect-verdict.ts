@@ -31,11 +31,10 @@ export async function giveVerdict(
   reboot?: boolean,
 ): Promise<void> {
   const outcome = await b.locked(() => recordVerdict(b.env, { term, tree }));
-  const { state } = await loadState(b.env.sysroot);
   // The whole status only for --json: a verdict's output is on the path the user waits on.
   const view = b.ctx.globals.json ? await bisectStatus(b.env) : null;
   b.ctx.out.result(
-    () => renderAdvance(outcome.advance, state.terms, b.ctx.machine.kind),
+    () => renderAdvance(outcome.advance, outcome.terms, b.ctx.machine.kind),
     () => statusJson(view!),
   );
   if (outcome.advance.kind === 'testing') await maybeReboot(b, reboot);
