@@ -1,6 +1,7 @@
 // The bisection's state: one JSON document, schema-versioned, written atomically and fsync'd
 // before every side effect. Candidates are listed once at start and kept here, because the
 // sysroot prunes history metadata on every deploy.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rename } from 'node:fs/promises';
 import { UserError } from '../errors.js';
@@ -130,6 +131,13 @@ export class StateStore {
   get lastFile(): string {
     return join(this.dir, 'last.json');
   }
+  /** The commits' package lists: written once at start, read only when a command needs them. */
+  get packagesFile(): string {
+    return join(this.dir, 'packages.json');
+  }
+  get lastPackagesFile(): string {
+    return join(this.dir, 'last-packages.json');
+  }
 
   async load(): Promise<BisectState | null> {
     const s = await readJsonFile<BisectState>(this.file, 'bisect state');
@@ -139,19 +147,81 @@ export class StateStore {
         `bisect state ${this.file} is not one this grove understands (schema ${String((s as { schema?: unknown }).schema)}). Move it away to start over; nothing was changed.`,
       );
     }
+    attachPackages(s, this.packagesFile);
     return s;
   }
 
+  /**
+   * Writes the state durably. The commits' package lists (a Fedora tree lists ~2,000 packages:
+   * megabytes over a range) go to packages.json once, the first time they are seen in the
+   * state; state.json, written several times per verdict, stays small.
+   */
   async save(state: BisectState): Promise<void> {
+    if (state.commits.some((c) => Object.prototype.propertyIsEnumerable.call(c, 'packages'))) {
+      const lists = Object.fromEntries(state.commits.map((c) => [c.checksum, c.packages ?? null]));
+      await writeJsonDurably(this.packagesFile, lists);
+      for (const c of state.commits) keepPackages(c, lists[c.checksum] ?? null);
+    }
     await writeJsonDurably(this.file, state);
   }
 
   /** After reset: the finished state is kept as last.json (refine starts from it). */
   async archive(): Promise<void> {
+    await rename(this.packagesFile, this.lastPackagesFile).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+    });
     await rename(this.file, this.lastFile);
   }
 
   async loadLast(): Promise<BisectState | null> {
-    return readJsonFile<BisectState>(this.lastFile, 'last bisect state');
+    const s = await readJsonFile<BisectState>(this.lastFile, 'last bisect state');
+    if (s) attachPackages(s, this.lastPackagesFile);
+    return s;
   }
+}
+
+/**
+ * Gives each commit a `packages` read from `file` on first use. The property is not enumerable,
+ * so JSON.stringify leaves it out of state.json. A state written before packages.json existed
+ * still has them inline: those are kept, and the next save moves them out.
+ */
+function attachPackages(state: BisectState, file: string): void {
+  if (state.commits.some((c) => Object.prototype.hasOwnProperty.call(c, 'packages'))) return;
+  let lists: Record<string, Package[] | null> | undefined;
+  const read = (): Record<string, Package[] | null> => {
+    if (lists) return lists;
+    try {
+      lists = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Package[] | null>;
+    } catch (e) {
+      // Missing (a state from before it, or written by a crash between the two files): no lists.
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw new UserError(
+          `package lists ${file} are corrupt (not valid JSON). Move the file away; nothing was changed.`,
+        );
+      }
+      lists = {};
+    }
+    return lists;
+  };
+  for (const c of state.commits) definePackages(c, () => read()[c.checksum] ?? null);
+}
+
+/** `packages` that JSON.stringify skips; assigning it makes it inline again (saved next time). */
+function definePackages(c: StoredCommit, get: () => Package[] | null): void {
+  Object.defineProperty(c, 'packages', {
+    configurable: true,
+    enumerable: false,
+    get,
+    set: (v: Package[] | null) =>
+      Object.defineProperty(c, 'packages', {
+        value: v,
+        configurable: true,
+        enumerable: true,
+        writable: true,
+      }),
+  });
+}
+
+function keepPackages(c: StoredCommit, packages: Package[] | null): void {
+  definePackages(c, () => packages);
 }
