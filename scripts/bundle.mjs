@@ -10,6 +10,10 @@
 //   dist/grove.cjs            the bin (package.json "bin"): compiles grove-cli.cjs with the cache
 //                             (Node 20 has no module.enableCompileCache) and runs it. CommonJS, so
 //                             that Node does not start its ESM loader for it (~15 ms a start).
+//   dist/vendor/*.cjs         dependencies only some commands use (HTTP, prompts, git), each bundled
+//                             on its own and required from grove-cli.cjs when first used: every
+//                             start reads and deserialises grove-cli.cjs and its cache, which are
+//                             a third of their size without them.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,9 +38,7 @@ for (const old of ['grove.mjs', 'grove.mjs.map', 'grove.cjs.cache', 'grove.cjs.m
   rmSync(join(outdir, old), { force: true });
 }
 
-await build({
-  entryPoints: [entry],
-  outfile: bundle,
+const common = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -50,7 +52,44 @@ await build({
   // the bundle's own URL.
   define: { 'import.meta.url': '__groveImportMetaUrl' },
   banner: { js: "var __groveImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // import() becomes a require: grove-cli.cjs runs in a vm.Script, which has no loader for
+  // import(), and the vendor bundles are CommonJS.
+  supported: { 'dynamic-import': false },
+};
+
+// package -> dist/vendor/NAME.cjs. src/ reaches them only through import(), so that they load on
+// first use (checked below).
+const vendor = { undici: 'undici', '@inquirer/prompts': 'inquirer-prompts', 'simple-git': 'simple-git' };
+const vendorDir = join(outdir, 'vendor');
+rmSync(vendorDir, { recursive: true, force: true });
+for (const [pkgName, name] of Object.entries(vendor)) {
+  await build({
+    ...common,
+    // The package's ESM entry, as import() resolves it in the unbundled code and the tests.
+    stdin: { contents: `export * from '${pkgName}';`, resolveDir: root, sourcefile: `vendor-${name}.js` },
+    outfile: join(vendorDir, `${name}.cjs`),
+  });
+}
+
+await build({
+  ...common,
+  entryPoints: [entry],
+  outfile: bundle,
   plugins: [
+    {
+      name: 'vendor-bundles',
+      setup(b) {
+        const names = Object.keys(vendor).map((n) => n.replace(/[/@]/g, '\\$&'));
+        b.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) => {
+          if (args.kind !== 'dynamic-import') {
+            return {
+              errors: [{ text: `${args.path} is bundled in dist/vendor/: import() it where it is used` }],
+            };
+          }
+          return { path: `./vendor/${vendor[args.path]}.cjs`, external: true };
+        });
+      },
+    },
     {
       // The entry's top-level `await main()` has no CommonJS form; main() handles its own errors.
       name: 'entry-without-top-level-await',
@@ -76,10 +115,12 @@ await build({
   ],
 });
 
-// grove-cli.cjs runs in a vm.Script, which has no loader for import(): every dynamic import must
-// be of bundled code (esbuild turns those into requires).
-const left = /\bimport\((["'][^"']+["'])\)/.exec(readFileSync(bundle, 'utf8'));
-if (left) throw new Error(`grove-cli.cjs still has import(${left[1]}): import it statically`);
+// grove-cli.cjs runs in a vm.Script, which has no loader for import(): no bundle may have an
+// import() left (esbuild turns them into requires, see `supported` above).
+for (const file of [bundle, ...Object.values(vendor).map((name) => join(vendorDir, `${name}.cjs`))]) {
+  const left = /\bimport\((["'][^"']+["'])\)/.exec(readFileSync(file, 'utf8'));
+  if (left) throw new Error(`${file} still has import(${left[1]}): import it statically`);
+}
 
 writeFileSync(
   bin,
