@@ -1,7 +1,8 @@
 // What every part of the bench shares: the build server (twice: throttled for what is measured,
 // unthrottled to set sandboxes up), sandboxes that start where a user starts (the good tree and
 // the bad one deployed, the bad one booted), and the built grove binary.
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { serveRepo, type RepoServer } from '../fixtures/http-server.js';
 import type { OsHistory } from '../fixtures/os-history.js';
@@ -12,8 +13,15 @@ import { readJsonFile } from '../src/state/atomic-file.js';
 import { groveVarDir } from '../src/state/paths.js';
 import type { BenchProfile } from './profile.js';
 
-/** The CLI as users run it: the bundle package.json's bin names (dist/bench/.. = dist). */
-export const GROVE = join(import.meta.dirname, '..', 'grove.mjs');
+/** The CLI as users run it: the file package.json's bin names (package.json found upwards). */
+export const GROVE = groveBin();
+
+function groveBin(): string {
+  let dir = import.meta.dirname;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { bin: { grove: string } };
+  return join(dir, pkg.bin.grove);
+}
 
 export interface BenchEnv {
   profile: BenchProfile;

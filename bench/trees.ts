@@ -15,7 +15,7 @@ import { measureSysroot } from '../src/trees/remove-trees.js';
 export interface TreesBench {
   /** Median wall time of the trees list core (disk use included), warm cache. */
   listSeconds: number;
-  /** The same through the built CLI, `node dist/grove.mjs trees list --json` (startup included); null if not built. */
+  /** The same through the built CLI, `node dist/grove.cjs trees list --json` (startup included); null if not built. */
   cliListSeconds: number | null;
   deployments: number;
   /** Files (regular files and symlinks) in one tree. */
@@ -102,12 +102,10 @@ async function countFiles(root: string): Promise<number> {
 
 async function timeCli(sysroot: string): Promise<number | null> {
   const { existsSync } = await import('node:fs');
-  const bin = join(import.meta.dirname, '..', '..', 'dist', 'grove.mjs');
-  const binFromSrc = join(import.meta.dirname, '..', 'dist', 'grove.mjs');
-  const path = existsSync(bin) ? bin : existsSync(binFromSrc) ? binFromSrc : null;
-  if (!path) return null;
+  const { GROVE } = await import('./bench-env.js');
+  if (!existsSync(GROVE)) return null;
   const { run } = await import('../src/process/run.js');
   const t0 = performance.now();
-  await run([process.execPath, path, 'trees', 'list', '--json', '--sysroot', sysroot]);
+  await run([process.execPath, GROVE, 'trees', 'list', '--json', '--sysroot', sysroot]);
   return (performance.now() - t0) / 1000;
 }

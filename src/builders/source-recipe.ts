@@ -1,6 +1,5 @@
 // A source build's identity: the recipe (the user's build command) hashed, the ref a layered
 // build lives under, and the commit metadata that says what it was built from.
-import { createHash } from 'node:crypto';
 import type { CommitInfo } from '../ostree/index.js';
 
 /** Bumped when grove changes what a build with the same command produces. */
@@ -13,6 +12,7 @@ export const BUILD_REF_PREFIX = 'grove/builds/';
  * fast a build runs, not what it installs, and the base is checked separately.
  */
 export function recipeHash(command: string): string {
+  const { createHash } = process.getBuiltinModule('node:crypto');
   return createHash('sha256').update(`${RECIPE_VERSION}\n${command}`).digest('hex').slice(0, 16);
 }
 

@@ -1,7 +1,6 @@
 // The one place grove speaks HTTP (undici). GETs only: build servers are static file trees.
 // Connections are pooled and kept alive, because history is walked one small object at a time
 // and a new TCP connection per object would double the cost of each step.
-import { STATUS_CODES } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Agent, request as undiciRequest } from 'undici';
 import { HttpError } from './http-error.js';
@@ -122,6 +121,8 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
         await backoff(attempt);
         continue;
       }
+      // node:http loads here, not at every start of the CLI (most commands never speak HTTP).
+      const { STATUS_CODES } = process.getBuiltinModule('node:http');
       throw new HttpError(url, status, STATUS_CODES[status] ?? '', attempt);
     }
 

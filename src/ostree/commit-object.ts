@@ -1,7 +1,6 @@
 // Reads an ostree `.commit` object, the GVariant `(a{sv}aya(say)sstayay)`:
 // metadata, parent checksum (0 or 32 bytes), related objects, subject, body, timestamp,
 // root dirtree checksum, root dirmeta checksum. The object's SHA-256 is the commit checksum.
-import { createHash } from 'node:crypto';
 import { decodeGVariant, GVariantError, Variant, type GValue } from './gvariant-binary.js';
 import type { Package } from './types.js';
 
@@ -34,6 +33,8 @@ export class InvalidCommitObject extends Error {
 
 /** The SHA-256 of an object's bytes, hex: what ostree names it by. */
 export function commitChecksum(bytes: Uint8Array): string {
+  // node:crypto loads on first use, not at every start of the CLI.
+  const { createHash } = process.getBuiltinModule('node:crypto');
   return createHash('sha256').update(bytes).digest('hex');
 }
 

@@ -4,7 +4,6 @@
 // The raw form is exact where the text form is not (subject/body indentation, dates) and, unlike
 // the text form, carries the root dirtree/dirmeta checksums. ostree byte-swaps the whole variant
 // on little-endian hosts before printing, so the big-endian timestamp reads correctly (2022.7).
-import { createHash } from 'node:crypto';
 import { bytesToHex, parseGVariant, type GVariantValue } from './parse-gvariant.js';
 import type { CommitInfo } from './types.js';
 
@@ -71,6 +70,8 @@ export function commitFromVariant(checksum: string, v: GVariantValue): CommitInf
 
 /** What ostree_commit_get_content_checksum() computes: sha256 over the two binary checksums. */
 export function contentChecksum(rootTree: string, rootMeta: string): string {
+  // node:crypto loads on first use, not at every start of the CLI.
+  const { createHash } = process.getBuiltinModule('node:crypto');
   return createHash('sha256')
     .update(Buffer.from(rootTree, 'hex'))
     .update(Buffer.from(rootMeta, 'hex'))

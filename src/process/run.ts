@@ -2,7 +2,7 @@
 // unless the user's own command is passed to `sh -c` on purpose (builds), and then as one argument.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
 import { CommandFailed, MissingProgram } from '../errors.js';
 
 export interface RunOptions {
@@ -44,6 +44,8 @@ function trace(argv: readonly string[], ms: number): void {
 export async function run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   const [file, ...args] = argv;
   if (!file) throw new Error('run: empty argv');
+  // execa (with the stream modules it loads) loads with the first subprocess, not at every start.
+  const { execa } = await import('execa');
   const child: ResultPromise = execa(file, args, {
     cwd: opts.cwd,
     env: opts.env,

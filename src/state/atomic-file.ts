@@ -3,10 +3,15 @@
 // it over the target and (with fsync on) syncs the result.
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import type WriteFileAtomic from 'write-file-atomic';
 import { UserError } from '../errors.js';
 
 export async function writeFileDurably(path: string, data: string): Promise<void> {
+  // Loaded on the first write, not at start-up: read-only commands never write (it loads
+  // node:worker_threads). CommonJS (`module.exports = writeFile`): the function is the default.
+  const { default: writeFileAtomic } = (await import('write-file-atomic')) as unknown as {
+    default: typeof WriteFileAtomic;
+  };
   await mkdir(dirname(path), { recursive: true });
   await writeFileAtomic(path, data, { fsync: true });
 }

@@ -3,7 +3,6 @@
 // instead of blocking forever.
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { UserError } from '../errors.js';
 
 /**
@@ -22,6 +21,9 @@ export async function withSysrootLock<T>(
   fn: () => Promise<T>,
   waitSeconds = defaultWaitSeconds(),
 ): Promise<T> {
+  // Loaded here, not at start-up: read-only commands never lock, and proper-lockfile (with
+  // graceful-fs and signal-exit, which load node:assert) costs every start that loads it.
+  const lockfile = await import('proper-lockfile');
   await mkdir(dirname(lockPath), { recursive: true });
   let release: () => Promise<void>;
   try {

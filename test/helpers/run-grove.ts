@@ -1,9 +1,15 @@
 // Runs the built grove binary as a subprocess, as a user would.
 import { execa } from 'execa';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The bundled CLI, as `npm run build` makes it and package.json's bin names it. */
-export const GROVE_BIN = join(import.meta.dirname, '..', '..', 'dist', 'grove.mjs');
+const root = join(import.meta.dirname, '..', '..');
+
+/** The bundled CLI, as `npm run build` makes it: the file package.json's bin names. */
+export const GROVE_BIN = join(
+  root,
+  (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: { grove: string } }).bin.grove,
+);
 
 export interface GroveResult {
   code: number;

@@ -4,9 +4,6 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { makeOsHistory } from '../../../fixtures/os-history.js';
-import { serveRepo } from '../../../fixtures/http-server.js';
-import { makeSandbox } from '../../../fixtures/sandbox.js';
 import type { Advance } from '../../bisect/advance.js';
 import type { BisectEnv } from '../../bisect/bisect-env.js';
 import { resetBisect, runPendingCleanup } from '../../bisect/reset.js';
@@ -73,6 +70,13 @@ async function runDemo(flags: DemoFlags, interactive: boolean): Promise<void> {
   const say = (s: string) => process.stdout.write(s + '\n');
   const started = Date.now();
   const server = { close: async () => undefined } as { close: () => Promise<void> };
+  // The fixtures load here: with node:http and node:crypto they would cost every other command's
+  // start-up.
+  const [{ makeOsHistory }, { serveRepo }, { makeSandbox }] = await Promise.all([
+    import('../../../fixtures/os-history.js'),
+    import('../../../fixtures/http-server.js'),
+    import('../../../fixtures/sandbox.js'),
+  ]);
   try {
     say(`grove demo (seed ${seed}): building a ${commits}-commit fedora history with a Mesa regression…`);
     const history = await makeOsHistory({
