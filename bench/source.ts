@@ -26,7 +26,11 @@ export interface SourceBench {
   serialSeconds: number;
   /** serialSeconds / parallelSeconds (target >= 1.5). */
   ratio: number;
-  /** Builds that ran to the end when the --jobs 2 bisection was repeated after reset (target 0). */
+  /**
+   * Commits built again when the --jobs 2 bisection was repeated after reset, although the first
+   * run had built them to the end (target 0). A speculative build that a verdict cancelled the
+   * first time may legitimately finish the second time: that is no rebuild.
+   */
   rebuiltOnRepeat: number;
   /**
    * Builds the repeat started at all: speculative ones a verdict cancelled the first time are
@@ -69,18 +73,21 @@ export async function benchSource(opts: { quick?: boolean } = {}): Promise<Sourc
       http: createHttpClient(),
       emit: (e) => events.push(e),
     };
-    const completedBuilds = () =>
-      events.filter(
-        (e) =>
+    const completed = (from = 0) =>
+      events
+        .slice(from)
+        .flatMap((e) =>
           e.kind === 'source-build' &&
-          (e.event.kind === 'build-done' || (e.event.kind === 'build-failed' && !e.event.cached)),
-      ).length;
+          (e.event.kind === 'build-done' || (e.event.kind === 'build-failed' && !e.event.cached))
+            ? [e.event.sourceCommit]
+            : [],
+        );
     const startedBuilds = () =>
       events.filter((e) => e.kind === 'source-build' && e.event.kind === 'build-start').length;
     // The test sleeps as long as a build takes, then asks glxcheck, inside the booted tree.
     const test = ['sh', '-c', `sleep ${testSeconds}; exec /usr/bin/glxcheck`];
     const bisect = async (jobs: number) => {
-      const before = completedBuilds();
+      const from = events.length;
       const startedBefore = startedBuilds();
       const started = performance.now();
       await startSourceBisect(env, {
@@ -99,7 +106,7 @@ export async function benchSource(opts: { quick?: boolean } = {}): Promise<Sourc
       return {
         seconds,
         steps: r.steps,
-        builds: completedBuilds() - before,
+        built: completed(from),
         started: startedBuilds() - startedBefore,
         found,
       };
@@ -114,14 +121,14 @@ export async function benchSource(opts: { quick?: boolean } = {}): Promise<Sourc
       parallelSeconds: round(parallel.seconds),
       serialSeconds: round(serial.seconds),
       ratio: round(serial.seconds / parallel.seconds),
-      rebuiltOnRepeat: repeat.builds,
+      rebuiltOnRepeat: repeat.built.filter((c) => parallel.built.includes(c)).length,
       startedOnRepeat: repeat.started,
       repeatSeconds: round(repeat.seconds),
       commits,
       steps: parallel.steps,
       buildSeconds,
       testSeconds,
-      builds: { parallel: parallel.builds, serial: serial.builds },
+      builds: { parallel: parallel.built.length, serial: serial.built.length },
       firstBadFound: serial.found && parallel.found && repeat.found,
     };
   } finally {

@@ -34,9 +34,16 @@ const entry = join(root, 'dist', 'src', 'index.js');
 // What earlier builds left behind: an ESM build's chunks, and the bin as ESM (dist/grove.mjs)
 // running the bundle from dist/grove.cjs (now the bin's name).
 rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
-for (const old of ['grove.mjs', 'grove.mjs.map', 'grove.cjs.cache', 'grove.cjs.map']) {
+for (const old of ['grove.mjs.map', 'grove.cjs.cache', 'grove.cjs.map']) {
   rmSync(join(outdir, old), { force: true });
 }
+// dist/grove.mjs stays, as a shim: the systemd unit of an unattended bisection started by an
+// earlier build runs `node dist/grove.mjs ... bisect run --continue` after each boot, and grove
+// may be updated in the middle of one.
+writeFileSync(
+  join(outdir, 'grove.mjs'),
+  "// The bin of earlier builds, kept for systemd units that name it: runs today's bin.\nimport './grove.cjs';\n",
+);
 
 const common = {
   bundle: true,

@@ -47,9 +47,10 @@ export async function advance(env: BisectEnv, store: StateStore, state: BisectSt
     };
   }
   state.expected = null;
-  // Nothing comes next: what was deployed ahead is stale.
+  // Nothing comes next: what was deployed ahead is stale, and the background work ends here
+  // (waited for: the bisection's end is not a verdict anybody waits on to reboot).
   state.ahead = [];
-  await stopAnyPrefetch(store.dir, { waitGone: Boolean(state.source) });
+  await stopAnyPrefetch(store.dir, { waitGone: true });
   if (next.kind === 'done') {
     if (!state.result || state.result.firstBad.checksum !== next.id)
       state.result = await computeResult(env, state, next);

@@ -194,6 +194,15 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 async function readRecord(dir: string): Promise<PrefetchRecord | null> {
   try {
     return await readJsonFile<PrefetchRecord>(prefetchFile(dir), 'prefetch record');
@@ -255,8 +264,9 @@ export async function stopAnyPrefetch(dir: string, opts: { waitGone?: boolean } 
   const rec = await readRecord(dir);
   if (!rec || rec.finished || !isAlive(rec.pid)) return;
   stopPrefetch(rec);
-  // Its builds write worktrees and refs: whoever takes over waits until they have stopped.
-  for (let i = 0; opts.waitGone && i < 200 && isAlive(rec.pid); i++) await sleep(50);
+  // Its builds, pulls and deploys write into the sysroot: whoever takes over (or removes it)
+  // waits until the whole process group, ostree children included, has stopped.
+  for (let i = 0; opts.waitGone && i < 200 && (isAlive(rec.pid) || groupAlive(rec.pid)); i++) await sleep(50);
 }
 
 /** Starts the background prefetch unless one is running or has finished for this step. */

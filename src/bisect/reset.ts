@@ -64,7 +64,7 @@ export async function resetBisect(
     }
     throw new NoBisection(env.sysroot);
   }
-  await stopAnyPrefetch(store.dir, { waitGone: Boolean(state.source) });
+  await stopAnyPrefetch(store.dir, { waitGone: true });
   // An unattended run stopped midway: its unit must not go on after the next boot.
   if (state.run && opts.units) await removeUnit(env, opts.units);
   // A deploy ahead killed midway may have finished: its tree goes with the others.

@@ -1,10 +1,11 @@
+import { execa } from 'execa';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveRepo, type RepoServer } from '../../fixtures/http-server.js';
 import { makeOsHistory, type OsHistory } from '../../fixtures/os-history.js';
 import { makeSandbox, type Sandbox } from '../../fixtures/sandbox.js';
-import { json, runGrove } from '../helpers/run-grove.js';
+import { GROVE_BIN, json, runGrove } from '../helpers/run-grove.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 interface TreesJson {
@@ -57,6 +58,12 @@ describe('grove as a new user meets it', () => {
     const v = await runGrove(['--version']);
     expect(v.code).toBe(0);
     expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    // The bin of earlier builds, which a running bisection's systemd unit may name, still runs.
+    const old = await execa(process.execPath, [join(GROVE_BIN, '..', 'grove.mjs'), '--version'], {
+      reject: false,
+    });
+    expect(old.exitCode, old.stderr).toBe(0);
+    expect(old.stdout.trim()).toBe(v.stdout.trim());
     const h = await runGrove(['help']);
     expect(h.code).toBe(0);
     expect(h.stdout).toMatch(/bisect/);
