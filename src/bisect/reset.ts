@@ -44,7 +44,7 @@ interface Cleanup {
 
 export async function resetBisect(
   env: BisectEnv,
-  opts: { keep?: boolean; units?: UnitDeps } = {},
+  opts: { keep?: boolean; units?: UnitDeps; prefetchUnits?: UnitDeps } = {},
 ): Promise<ResetOutcome> {
   const store = await findStore(env.sysroot);
   const state = store ? await store.load() : null;
@@ -67,6 +67,8 @@ export async function resetBisect(
   await stopAnyPrefetch(store.dir, { waitGone: true });
   // An unattended run stopped midway: its unit must not go on after the next boot.
   if (state.run && opts.units) await removeUnit(env, opts.units);
+  // A bisection by hand on a host: the unit that restarted the background pull after each boot.
+  if (opts.prefetchUnits) await removeUnit(env, opts.prefetchUnits);
   // A deploy ahead killed midway may have finished: its tree goes with the others.
   await settleInterruptedAhead(env, store, state);
   const sysroot = env.ostree.sysroot(env.sysroot);

@@ -162,7 +162,7 @@ async function treeRoots(env: BisectEnv, ids: Array<DeploymentId | null>): Promi
   return [...roots];
 }
 
-async function installUnit(
+export async function installUnit(
   env: BisectEnv,
   deps: UnitDeps,
   state: BisectState,

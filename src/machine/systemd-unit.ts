@@ -8,6 +8,7 @@ import { run } from '../process/run.js';
 import type { UnitInstaller } from './unit-installer.js';
 
 export const RUN_UNIT_NAME = 'grove-bisect-run.service';
+export const PREFETCH_UNIT_NAME = 'grove-bisect-prefetch.service';
 
 export interface SystemdUnit {
   name: string;
@@ -53,6 +54,42 @@ export function runUnit(opts: RunUnitOptions): SystemdUnit {
     '',
   ];
   return { name: RUN_UNIT_NAME, text: lines.join('\n') };
+}
+
+/**
+ * A bisection by hand on a host: the reboot into a candidate ends the background pull grove
+ * started after the verdict. On every boot, once the network is up, this unit starts it again
+ * (`grove bisect prefetch --after-boot`: it pulls and deploys ahead the candidates that can come
+ * next while the user tests). Installed at `bisect start`; later trees inherit it through
+ * ostree's /etc merge; removed at reset; inert without a state file.
+ */
+export function prefetchUnit(opts: RunUnitOptions): SystemdUnit {
+  for (const [what, p] of [
+    ['node', opts.node],
+    ['grove', opts.grove],
+  ] as const) {
+    if (!p.startsWith('/')) throw new Error(`the unit needs an absolute path for ${what}, got ${p}`);
+  }
+  const exec = [opts.node, opts.grove, '--sysroot', '/', 'bisect', 'prefetch', '--after-boot'];
+  const lines = [
+    '# Written by grove bisect start; removed by grove bisect reset. Do not edit.',
+    '[Unit]',
+    'Description=grove: fetch the candidates that can come next (bisection by hand)',
+    'After=network-online.target',
+    'Wants=network-online.target',
+    ...(opts.stateFile ? [`ConditionPathExists=${escapeUnitValue(opts.stateFile)}`] : []),
+    '',
+    '[Service]',
+    // Background work: nothing waits for it to finish.
+    'Type=exec',
+    'Nice=10',
+    `ExecStart=${exec.map(quoteExecArg).join(' ')}`,
+    '',
+    '[Install]',
+    'WantedBy=multi-user.target',
+    '',
+  ];
+  return { name: PREFETCH_UNIT_NAME, text: lines.join('\n') };
 }
 
 /** `%` starts a specifier in every unit value; double it. */

@@ -3,7 +3,7 @@
 // moves one of them to the front (same deployment, no new one); the bisection still names the
 // planted commit, and reset leaves the trees the user started with. Without the order helper
 // (GROVE_OSTREE_HELPER=none) nothing is deployed ahead and a verdict deploys, as before.
-import { readFile, writeFile } from 'node:fs/promises';
+import { lstat, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -124,6 +124,49 @@ describe('bisect: candidates deployed ahead', () => {
     const reset = await grove('bisect', 'reset');
     expect(reset.code, reset.stderr).toBe(0);
     expect((await trees()).map(id)).toEqual(before);
+  });
+
+  it('on a host (--systemd here) installs the unit that fetches again after each boot; trees inherit it; reset removes it', async () => {
+    const sb = await served.bootedIntoBad();
+    const { grove, trees } = cli(sb);
+    const start = await grove('bisect', 'start', '--systemd', 'rollback', 'booted');
+    expect(start.code, start.stderr).toBe(0);
+    expect(start.stderr).toContain('installed grove-bisect-prefetch.service');
+    await prefetchDone(sb);
+    const unitIn = async (t: Tree) => {
+      const path = join(
+        sb.sysroot,
+        'ostree/deploy',
+        t.stateroot,
+        'deploy',
+        `${t.checksum}.${t.serial}`,
+        'etc/systemd/system',
+      );
+      const unit = await readFile(join(path, 'grove-bisect-prefetch.service'), 'utf8').catch(() => null);
+      // Enabled: a link in multi-user.target.wants (to /etc/..., as the booted tree sees it).
+      const wanted = await lstat(
+        join(path, 'multi-user.target.wants', 'grove-bisect-prefetch.service'),
+      ).catch(() => null);
+      return unit !== null && /bisect prefetch --after-boot/.test(unit) && wanted !== null;
+    };
+    const list = await trees();
+    // The booted tree, the candidate, and (through the /etc merge) the trees deployed ahead.
+    for (const t of list.filter((x) => x.booted || x.default || x.bisect.includes('ahead'))) {
+      expect(await unitIn(t), `${t.checksum.slice(0, 10)}.${t.serial}`).toBe(true);
+    }
+    // After the reboot into the candidate, what systemd runs: it fetches (here nothing is left
+    // to pull: the background process did it before the reboot).
+    expect((await grove('machine', 'reboot')).code).toBe(0);
+    const afterBoot = await grove('bisect', 'prefetch', '--after-boot');
+    expect(afterBoot.code, afterBoot.stderr).toBe(0);
+    expect(afterBoot.stderr).toMatch(/prefetched \d+ candidate/);
+    const reset = await grove('bisect', 'reset');
+    expect(reset.code, reset.stderr).toBe(0);
+    for (const t of await trees()) expect(await unitIn(t)).toBe(false);
+    // No bisection: the unit, were it left somewhere, does nothing.
+    const idle = await grove('bisect', 'prefetch', '--after-boot');
+    expect(idle.code, idle.stderr).toBe(0);
+    expect(idle.stderr).toMatch(/nothing to fetch/);
   });
 
   it('without the order helper deploys nothing ahead and a verdict deploys', async () => {

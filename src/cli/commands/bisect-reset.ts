@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { resetBisect } from '../../bisect/reset.js';
 import { openBisect } from '../bisect-env.js';
-import { unitDeps } from './bisect-run.js';
+import { prefetchUnitDeps, unitDeps } from './bisect-run.js';
 import { addGlobalOptions } from '../global-options.js';
 
 export function registerBisectReset(bisect: Command): void {
@@ -13,7 +13,8 @@ export function registerBisectReset(bisect: Command): void {
   ).action(async function (this: Command, flags: { keep?: boolean }) {
     const b = await openBisect(this);
     const units = await unitDeps();
-    const r = await b.locked(() => resetBisect(b.env, { keep: flags.keep, units }));
+    const prefetchUnits = await prefetchUnitDeps();
+    const r = await b.locked(() => resetBisect(b.env, { keep: flags.keep, units, prefetchUnits }));
     const o = r.original;
     b.ctx.out.result(
       () =>

@@ -6,7 +6,7 @@ import { runBisection, type RunStepEvent } from '../../bisect/run.js';
 import { loadState } from '../../bisect/find-state.js';
 import { stepsDir } from '../../bisect/run-step-log.js';
 import { UsageError } from '../../errors.js';
-import { runUnit, SystemctlUnits } from '../../machine/systemd-unit.js';
+import { prefetchUnit, runUnit, SystemctlUnits } from '../../machine/systemd-unit.js';
 import { openBisect, type BisectCli } from '../bisect-env.js';
 import { addGlobalOptions, globalOptions } from '../global-options.js';
 import { renderAdvance } from '../render/bisect.js';
@@ -83,6 +83,14 @@ export async function unitDeps(): Promise<UnitDeps> {
   const script = process.argv[1];
   if (!script) throw new Error('cannot tell where the grove script is (process.argv[1] is empty)');
   const unit = runUnit({ node: process.execPath, grove: await realpath(script) });
+  return { units: new SystemctlUnits(), unit };
+}
+
+/** The unit that restarts the background pull after each boot of a bisection by hand. */
+export async function prefetchUnitDeps(stateFile?: string): Promise<UnitDeps> {
+  const script = process.argv[1];
+  if (!script) throw new Error('cannot tell where the grove script is (process.argv[1] is empty)');
+  const unit = prefetchUnit({ node: process.execPath, grove: await realpath(script), stateFile });
   return { units: new SystemctlUnits(), unit };
 }
 

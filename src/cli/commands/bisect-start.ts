@@ -5,7 +5,9 @@ import { listTrees } from '../../trees/list-trees.js';
 import { startSourceBisect } from '../../bisect/start-source.js';
 import { UsageError } from '../../errors.js';
 import type { Advance } from '../../bisect/advance.js';
-import type { BisectState } from '../../bisect/state.js';
+import { bisectDir, StateStore, type BisectState } from '../../bisect/state.js';
+import { installUnit } from '../../bisect/run-continue.js';
+import { prefetchUnitDeps } from './bisect-run.js';
 import { openBisect, type BisectCli } from '../bisect-env.js';
 import { addGlobalOptions } from '../global-options.js';
 import { pickStartTrees } from '../prompts.js';
@@ -13,6 +15,7 @@ import { renderAdvance, statusJson } from '../render/bisect.js';
 import { maybeReboot } from './bisect-reboot.js';
 
 interface StartFlags {
+  systemd?: boolean;
   remote?: string;
   ref?: string;
   termOld?: string;
@@ -45,6 +48,12 @@ export function registerBisectStart(bisect: Command): void {
           .default('skip'),
       )
       .option('--reboot', 'reboot into the first candidate right away')
+      .addOption(
+        new Option(
+          '--systemd',
+          'as on a host: install the unit that restarts the background pull after each boot',
+        ).hideHelp(),
+      )
       .option('--source <dir>', "bisect a component's git history in DIR (GOOD and BAD are git revisions)")
       .option('--build <command>', 'with --source: shell code that builds and installs into $GROVE_DESTDIR')
       .option('--base <tree>', 'with --source: the tree builds are layered onto (default: booted)')
@@ -84,6 +93,7 @@ export function registerBisectStart(bisect: Command): void {
         }),
       );
       const n = o.state.commits.length - 2;
+      await restartPullAfterBoots(b, o.state, flags);
       return reportStart(
         b,
         `${o.state.source!.repo}: ${plural(n)} between ${o.state.terms.old} and ${o.state.terms.new}, built onto ${o.state.source!.base.slice(0, 10)}`,
@@ -125,6 +135,7 @@ export function registerBisectStart(bisect: Command): void {
       }),
     );
     const st = outcome.state;
+    await restartPullAfterBoots(b, st, flags);
     const filtered = st.packageGlobs.length
       ? ` (${st.commits.filter((c) => c.eligible).length} change ${st.packageGlobs.join(', ')})`
       : '';
@@ -139,6 +150,22 @@ export function registerBisectStart(bisect: Command): void {
 }
 
 /** The range on stderr, what was deployed (or the status JSON) on stdout, then --reboot. */
+/**
+ * On a host, the reboot into each candidate ends grove's background pull: a unit starts it again
+ * after every boot (installed in the running tree and the candidate; trees deployed later inherit
+ * it through ostree's /etc merge; reset removes it). A sandbox keeps its background process.
+ */
+async function restartPullAfterBoots(b: BisectCli, state: BisectState, flags: StartFlags): Promise<void> {
+  if (b.ctx.machine.kind !== 'host' && !flags.systemd) return;
+  if (process.env.GROVE_NO_PREFETCH === '1') return;
+  const store = new StateStore(bisectDir(b.env.sysroot, state.stateroot));
+  const deps = await prefetchUnitDeps(store.file);
+  const roots = await b.locked(() => installUnit(b.env, deps, state, { current: true, original: false }));
+  b.ctx.out.note(
+    `installed ${deps.unit.name} in ${roots.join(', ')}: it fetches the next candidates after each boot`,
+  );
+}
+
 async function reportStart(
   b: BisectCli,
   summary: string,

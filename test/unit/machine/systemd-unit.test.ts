@@ -2,7 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quoteExecArg, RUN_UNIT_NAME, runUnit } from '../../../src/machine/systemd-unit.js';
+import {
+  PREFETCH_UNIT_NAME,
+  prefetchUnit,
+  quoteExecArg,
+  RUN_UNIT_NAME,
+  runUnit,
+} from '../../../src/machine/systemd-unit.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 function lines(text: string): string[] {
@@ -43,6 +49,26 @@ describe('the bisect run unit', () => {
   });
 });
 
+describe('the bisect prefetch unit (bisections by hand on a host)', () => {
+  it('starts grove bisect prefetch --after-boot once the network is up, without holding up the boot', () => {
+    const u = prefetchUnit({
+      node: '/usr/bin/node',
+      grove: '/usr/lib/grove/dist/grove.cjs',
+      stateFile: '/var/lib/x%.json',
+    });
+    expect(u.name).toBe(PREFETCH_UNIT_NAME);
+    const l = lines(u.text);
+    expect(l).toContain('After=network-online.target');
+    expect(l).toContain('Type=exec');
+    expect(l).toContain('ConditionPathExists=/var/lib/x%%.json');
+    expect(l).toContain(
+      'ExecStart=/usr/bin/node /usr/lib/grove/dist/grove.cjs --sysroot / bisect prefetch --after-boot',
+    );
+    expect(l).toContain('WantedBy=multi-user.target');
+    expect(() => prefetchUnit({ node: 'node', grove: '/x' })).toThrow(/absolute path for node/);
+  });
+});
+
 const analyze = spawnSync('systemd-analyze', ['--version'], { encoding: 'utf8' });
 const hasAnalyze = analyze.status === 0;
 if (!hasAnalyze) {
@@ -69,6 +95,17 @@ describe.skipIf(!hasAnalyze)('systemd-analyze verify', () => {
     const grove = join(groveDir, 'index.js');
     await writeFile(grove, '');
     const u = runUnit({ node: process.execPath, grove });
+    const file = join(dir.path, u.name);
+    await writeFile(file, u.text);
+    const r = verify(file);
+    expect(r.stderr.split('\n').filter((l) => l.includes(u.name) && !/non-existent unit/.test(l))).toEqual(
+      [],
+    );
+    expect(r.status).toBe(0);
+  });
+
+  it('accepts the prefetch unit', async () => {
+    const u = prefetchUnit({ node: process.execPath, grove: '/usr/lib/grove/dist/grove.cjs' });
     const file = join(dir.path, u.name);
     await writeFile(file, u.text);
     const r = verify(file);
