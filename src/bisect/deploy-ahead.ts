@@ -6,7 +6,7 @@
 // It needs grove's order helper (src/ostree/native/): ostree has no "move last", and on ostree
 // without `admin set-default` nothing else can move a deployment first. Without it a verdict
 // deploys, as before.
-import type { DeploymentId } from '../trees/deployment-index.js';
+import { sameId, type DeploymentId } from '../trees/deployment-index.js';
 import type { BisectEnv } from './bisect-env.js';
 import { planPrefetch } from './prefetch-plan.js';
 import type { BisectState, DeployedCandidate, StateStore } from './state.js';
@@ -87,14 +87,8 @@ export async function settleInterruptedAhead(
   const deployments = await env.ostree.sysroot(env.sysroot).status();
   for (const a of interrupted) {
     for (const d of deployments) {
-      const known = state.deployed.some(
-        (x) => x.stateroot === d.stateroot && x.checksum === d.checksum && x.serial === d.serial,
-      );
-      const isOriginal =
-        d.stateroot === state.original.stateroot &&
-        d.checksum === state.original.checksum &&
-        d.serial === state.original.serial;
-      if (d.stateroot === a.stateroot && d.checksum === a.checksum && !known && !isOriginal) {
+      const known = state.deployed.some((x) => sameId(x, d)) || sameId(d, state.original);
+      if (d.stateroot === a.stateroot && d.checksum === a.checksum && !known) {
         state.deployed.push({ stateroot: d.stateroot, checksum: d.checksum, serial: d.serial });
       }
     }

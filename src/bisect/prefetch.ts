@@ -185,6 +185,7 @@ export async function announcePrefetch(dir: string, pid: number, batches: string
   await writeJsonDurably(prefetchFile(dir), record);
 }
 
+/** Whether a process (or, with -PGID, any process of a group) exists. */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -194,16 +195,7 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-async function readRecord(dir: string): Promise<PrefetchRecord | null> {
+export async function readRecord(dir: string): Promise<PrefetchRecord | null> {
   try {
     return await readJsonFile<PrefetchRecord>(prefetchFile(dir), 'prefetch record');
   } catch {
@@ -266,7 +258,7 @@ export async function stopAnyPrefetch(dir: string, opts: { waitGone?: boolean } 
   stopPrefetch(rec);
   // Its builds, pulls and deploys write into the sysroot: whoever takes over (or removes it)
   // waits until the whole process group, ostree children included, has stopped.
-  for (let i = 0; opts.waitGone && i < 200 && (isAlive(rec.pid) || groupAlive(rec.pid)); i++) await sleep(50);
+  for (let i = 0; opts.waitGone && i < 200 && (isAlive(rec.pid) || isAlive(-rec.pid)); i++) await sleep(50);
 }
 
 /** Starts the background prefetch unless one is running or has finished for this step. */

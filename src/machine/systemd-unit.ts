@@ -25,35 +25,14 @@ export interface RunUnitOptions {
 }
 
 export function runUnit(opts: RunUnitOptions): SystemdUnit {
-  for (const [what, p] of [
-    ['node', opts.node],
-    ['grove', opts.grove],
-  ] as const) {
-    if (!p.startsWith('/')) throw new Error(`the unit needs an absolute path for ${what}, got ${p}`);
-  }
-  const exec = [opts.node, opts.grove, '--sysroot', '/', 'bisect', 'run', '--continue'];
-  const lines = [
-    '# Written by grove bisect run; removed when the bisection ends. Do not edit.',
-    '[Unit]',
-    'Description=grove: judge the booted tree and boot the next candidate (unattended bisection)',
-    // The next candidates are pulled from the build server.
-    'After=network-online.target',
-    'Wants=network-online.target',
-    ...(opts.stateFile ? [`ConditionPathExists=${escapeUnitValue(opts.stateFile)}`] : []),
-    '',
-    '[Service]',
-    'Type=oneshot',
-    `ExecStart=${exec.map(quoteExecArg).join(' ')}`,
+  return unit(RUN_UNIT_NAME, opts, {
+    writtenBy: 'grove bisect run; removed when the bisection ends',
+    description: 'judge the booted tree and boot the next candidate (unattended bisection)',
+    command: ['bisect', 'run', '--continue'],
     // A test can run long; its own --timeout bounds it, not systemd's start timeout.
-    'TimeoutStartSec=infinity',
-    'StandardOutput=journal+console',
-    'StandardError=journal+console',
-    '',
-    '[Install]',
-    'WantedBy=multi-user.target',
-    '',
-  ];
-  return { name: RUN_UNIT_NAME, text: lines.join('\n') };
+    type: 'oneshot',
+    service: ['TimeoutStartSec=infinity', 'StandardOutput=journal+console', 'StandardError=journal+console'],
+  });
 }
 
 /**
@@ -64,32 +43,47 @@ export function runUnit(opts: RunUnitOptions): SystemdUnit {
  * ostree's /etc merge; removed at reset; inert without a state file.
  */
 export function prefetchUnit(opts: RunUnitOptions): SystemdUnit {
-  for (const [what, p] of [
+  return unit(PREFETCH_UNIT_NAME, opts, {
+    writtenBy: 'grove bisect start; removed by grove bisect reset',
+    description: 'fetch the candidates that can come next (bisection by hand)',
+    command: ['bisect', 'prefetch', '--after-boot'],
+    // Background work: nothing waits for it to finish.
+    type: 'exec',
+    service: ['Nice=10'],
+  });
+}
+
+/** What both units share: absolute paths, after the network (candidates come from the build server). */
+function unit(
+  name: string,
+  opts: RunUnitOptions,
+  what: { writtenBy: string; description: string; command: string[]; type: string; service: string[] },
+): SystemdUnit {
+  for (const [label, p] of [
     ['node', opts.node],
     ['grove', opts.grove],
   ] as const) {
-    if (!p.startsWith('/')) throw new Error(`the unit needs an absolute path for ${what}, got ${p}`);
+    if (!p.startsWith('/')) throw new Error(`the unit needs an absolute path for ${label}, got ${p}`);
   }
-  const exec = [opts.node, opts.grove, '--sysroot', '/', 'bisect', 'prefetch', '--after-boot'];
+  const exec = [opts.node, opts.grove, '--sysroot', '/', ...what.command];
   const lines = [
-    '# Written by grove bisect start; removed by grove bisect reset. Do not edit.',
+    `# Written by ${what.writtenBy}. Do not edit.`,
     '[Unit]',
-    'Description=grove: fetch the candidates that can come next (bisection by hand)',
+    `Description=grove: ${what.description}`,
     'After=network-online.target',
     'Wants=network-online.target',
     ...(opts.stateFile ? [`ConditionPathExists=${escapeUnitValue(opts.stateFile)}`] : []),
     '',
     '[Service]',
-    // Background work: nothing waits for it to finish.
-    'Type=exec',
-    'Nice=10',
+    `Type=${what.type}`,
     `ExecStart=${exec.map(quoteExecArg).join(' ')}`,
+    ...what.service,
     '',
     '[Install]',
     'WantedBy=multi-user.target',
     '',
   ];
-  return { name: PREFETCH_UNIT_NAME, text: lines.join('\n') };
+  return { name, text: lines.join('\n') };
 }
 
 /** `%` starts a specifier in every unit value; double it. */

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../fixtures/sandbox.js';
+import { isAlive } from '../../src/bisect/prefetch.js';
 import { json, runGrove } from '../helpers/run-grove.js';
 import { servedHistory, type ServedHistory } from '../helpers/served-history.js';
 
@@ -193,17 +194,8 @@ async function prefetchDone(sb: Sandbox): Promise<void> {
       pid?: number;
     };
     // Gone: finished, or stopped by a verdict that started no other (the bisection ended).
-    if (!rec.pid || !alive(rec.pid)) return;
+    if (!rec.pid || !isAlive(rec.pid)) return;
     await sleep(50);
   }
   throw new Error('the background prefetch did not finish within 60 s');
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { findStore } from '../../bisect/find-state.js';
-import { isAlive, prefetchFile, runPrefetch } from '../../bisect/prefetch.js';
-import { readJsonFile } from '../../state/atomic-file.js';
+import { isAlive, readRecord, runPrefetch } from '../../bisect/prefetch.js';
 import { openBisect } from '../bisect-env.js';
 import { addGlobalOptions } from '../global-options.js';
 
@@ -27,9 +26,7 @@ export function registerBisectPrefetch(bisect: Command): void {
         b.ctx.out.note('nothing to fetch: no bisection by hand is waiting for a verdict');
         return;
       }
-      const rec = await readJsonFile<{ pid?: number }>(prefetchFile(store.dir), 'prefetch record').catch(
-        () => null,
-      );
+      const rec = await readRecord(store.dir);
       // The record may name a pid from before the reboot that another program has now.
       if (rec?.pid && rec.pid !== process.pid && isAlive(rec.pid) && (await isGrovePrefetch(rec.pid))) {
         b.ctx.out.note(`another grove process (${rec.pid}) is fetching already`);

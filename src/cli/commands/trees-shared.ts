@@ -6,7 +6,7 @@ import type { BisectState } from '../../bisect/state.js';
 import { sysrootLockPath } from '../../state/paths.js';
 import { withSysrootLock } from '../../state/sysroot-lock.js';
 import type { BisectView } from '../../trees/bisect-view.js';
-import type { DeploymentId } from '../../trees/deployment-index.js';
+import { sameId } from '../../trees/deployment-index.js';
 import type { TreesEmit } from '../../trees/events.js';
 import { openContext, type CliContext } from '../context.js';
 import { treesProgressPrinter } from '../render/trees-progress.js';
@@ -33,10 +33,10 @@ export async function openTrees(cmd: Command): Promise<TreesCli> {
 
 export function bisectView(state: BisectState): BisectView {
   const judgedGood = state.commits.filter((c) => state.verdicts[c.checksum]?.verdict === 'good').at(-1);
-  const same = (a: DeploymentId, b: DeploymentId) =>
-    a.stateroot === b.stateroot && a.checksum === b.checksum && a.serial === b.serial;
   const ahead = (state.ahead ?? []).filter((a) => a.serial >= 0);
-  const candidates = state.deployed.filter((d) => !same(d, state.original) && !ahead.some((a) => same(a, d)));
+  const candidates = state.deployed.filter(
+    (d) => !sameId(d, state.original) && !ahead.some((a) => sameId(a, d)),
+  );
   const e = state.expected;
   if (e && e.serial >= 0 && !candidates.some((d) => d.checksum === e.checksum && d.serial === e.serial)) {
     candidates.push({ stateroot: e.stateroot, checksum: e.checksum, serial: e.serial });
